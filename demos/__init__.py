@@ -1,0 +1,1 @@
+"""Minimal, readable PyTorch implementations of diffusion methods (teaching code)."""

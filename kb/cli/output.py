@@ -1,0 +1,56 @@
+"""Rendering entries for the terminal: table, JSON, YAML or bare ids."""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections.abc import Sequence
+
+import click
+
+from kb.models import Entry
+
+FORMATS = ("table", "json", "yaml", "ids")
+
+
+def dump_yaml(data: object) -> str:
+    """Block-style YAML that keeps UTF-8 as it is (no ``\\u`` escapes)."""
+    import yaml
+
+    return yaml.safe_dump(data, allow_unicode=True, sort_keys=False, width=100)
+
+
+def render_entries(entries: Sequence[Entry], fmt: str) -> None:
+    if fmt == "json":
+        click.echo(json.dumps([e.as_dict() for e in entries], ensure_ascii=False, indent=2))
+    elif fmt == "yaml":
+        click.echo(dump_yaml([e.as_dict() for e in entries]), nl=False)
+    elif fmt == "ids":
+        for entry in entries:
+            click.echo(entry.id)
+    else:
+        _render_table(entries)
+
+
+def _render_table(entries: Sequence[Entry]) -> None:
+    from rich.console import Console
+    from rich.table import Table
+
+    table = Table(show_lines=False, header_style="bold")
+    for column in ("id", "kind", "year", "title", "authors"):
+        table.add_column(column, overflow="fold")
+    for entry in entries:
+        authors = ", ".join(entry.authors[:3]) + (" et al." if len(entry.authors) > 3 else "")
+        table.add_row(entry.id, entry.kind, str(entry.year or ""), entry.title, authors)
+    console = Console(soft_wrap=not sys.stdout.isatty())
+    console.print(table)
+    console.print(f"{len(entries)} entr{'y' if len(entries) == 1 else 'ies'}", style="dim")
+
+
+def render_entry(entry: Entry, fmt: str) -> None:
+    if fmt == "json":
+        click.echo(json.dumps(entry.as_dict(), ensure_ascii=False, indent=2))
+    elif fmt == "ids":
+        click.echo(entry.id)
+    else:
+        click.echo(dump_yaml(entry.as_dict()), nl=False)

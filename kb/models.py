@@ -1,0 +1,166 @@
+"""The catalog schema: one pydantic model per kind of record.
+
+Field names are a public contract (tools outside the project read them); their order here is
+the documented order in which ``kb add`` writes them. ``kb schema`` exports these models to
+``catalog/schema.json`` and ``catalog/topics.schema.json`` for editors.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic_core import PydanticCustomError
+
+KINDS = ("paper", "survey", "tutorial", "book", "repo", "system", "list", "method")
+Kind = Literal["paper", "survey", "tutorial", "book", "repo", "system", "list", "method"]
+
+SLUG_RE = re.compile(r"^[a-z0-9][a-z0-9-]*$")
+# New-style 0704.0001 … 2006.11239 (4 or 5 digits after the dot); old-style archive/YYMMNNN.
+ARXIV_RE = re.compile(r"^(\d{4}\.\d{4,5}|[a-z-]+(\.[A-Z]{2})?/\d{7})$")
+ARXIV_VERSION_RE = re.compile(r"v\d+$")
+DOI_RE = re.compile(r"^10\.\d{4,9}/\S+$")
+URL_RE = re.compile(r"^https?://[^\s/$.?#][^\s]*$", re.IGNORECASE)
+FIRST_YEAR = 1900
+
+METHOD_ONLY_FIELDS = ("papers", "summary", "equations", "demo")
+
+
+def _check_slug(value: str) -> str:
+    if not SLUG_RE.match(value):
+        raise PydanticCustomError(
+            "slug",
+            "'{value}' is not a slug: use lower-case letters, digits and '-' "
+            "(no spaces, dots or path characters)",
+            {"value": value},
+        )
+    return value
+
+
+def _check_url(value: str) -> str:
+    if not URL_RE.match(value):
+        raise PydanticCustomError("url", "'{value}' is not an http(s) URL", {"value": value})
+    return value
+
+
+class Entry(BaseModel):
+    """One catalog entry: a paper, survey, tutorial, book, repo, system, list or method."""
+
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+    id: str = Field(description="Slug [a-z0-9][a-z0-9-]*, unique; also the page URL and file name.")
+    kind: Kind = Field(description="What the entry is.")
+    title: str = Field(min_length=1, description="Exactly as published, in its original language.")
+    authors: list[str] = Field(default_factory=list, description="Full names, in order.")
+    year: int | None = Field(default=None, strict=True, description="Year of first public release.")
+    date: dt.date | None = Field(default=None, description="ISO date of first public release.")
+    arxiv: str | None = Field(default=None, description="2006.11239 or math/0601001, no version.")
+    doi: str | None = Field(default=None, description="10.xxxx/…, without https://doi.org/.")
+    url: str | None = Field(default=None, description="The canonical page.")
+    venue: str | None = Field(default=None, description="Conference, journal or publisher.")
+    tags: list[str] = Field(default_factory=list, description="Free keywords, lower case.")
+    topics: list[str] = Field(default_factory=list, description="Topic ids from topics.yaml.")
+    methods: list[str] = Field(default_factory=list, description="Method ids.")
+    cites: list[str] = Field(default_factory=list, description="Ids of catalog entries cited.")
+    builds_on: list[str] = Field(default_factory=list, description="Ids: direct lineage.")
+    abstract: str | None = Field(default=None, description="The published abstract.")
+    notes: str | None = Field(default=None, description="Our annotations (Markdown, any language).")
+    links: dict[str, str] = Field(default_factory=dict, description="code, video, slides, pdf, …")
+    language: str | None = Field(default=None, description="ISO 639-1 code of the work.")
+    # Methods only.
+    papers: list[str] = Field(default_factory=list, description="Methods: introducing papers.")
+    summary: str | None = Field(default=None, description="Methods: a short explanation.")
+    equations: list[str] = Field(default_factory=list, description="Methods: core LaTeX.")
+    demo: str | None = Field(default=None, description="Methods: the demo page name.")
+
+    _check_id = field_validator("id")(classmethod(lambda cls, v: _check_slug(v)))
+
+    @field_validator("arxiv")
+    @classmethod
+    def _check_arxiv(cls, value: str | None) -> str | None:
+        if value is None:
+            return value
+        if ARXIV_VERSION_RE.search(value) and ARXIV_RE.match(ARXIV_VERSION_RE.sub("", value)):
+            raise PydanticCustomError(
+                "arxiv", "arXiv id '{value}' has a version suffix: drop it", {"value": value}
+            )
+        if not ARXIV_RE.match(value):
+            raise PydanticCustomError(
+                "arxiv",
+                "'{value}' is not an arXiv id (2006.11239 or math/0601001)",
+                {"value": value},
+            )
+        return value
+
+    @field_validator("doi")
+    @classmethod
+    def _check_doi(cls, value: str | None) -> str | None:
+        if value is not None and not DOI_RE.match(value):
+            raise PydanticCustomError(
+                "doi", "'{value}' is not a DOI (10.xxxx/suffix, no URL prefix)", {"value": value}
+            )
+        return value
+
+    @field_validator("url")
+    @classmethod
+    def _check_main_url(cls, value: str | None) -> str | None:
+        return None if value is None else _check_url(value)
+
+    @field_validator("links")
+    @classmethod
+    def _check_links(cls, value: dict[str, str]) -> dict[str, str]:
+        for url in value.values():
+            _check_url(url)
+        return value
+
+    @field_validator("year")
+    @classmethod
+    def _check_year(cls, value: int | None) -> int | None:
+        last = dt.date.today().year + 1
+        if value is not None and not FIRST_YEAR <= value <= last:
+            raise PydanticCustomError(
+                "year", "year {value} is outside {first}..{last}",
+                {"value": value, "first": FIRST_YEAR, "last": last},
+            )
+        return value
+
+    @model_validator(mode="after")
+    def _method_fields_only_on_methods(self) -> Entry:
+        if self.kind != "method":
+            for name in METHOD_ONLY_FIELDS:
+                if getattr(self, name):
+                    raise PydanticCustomError(
+                        "method_only",
+                        "field '{name}' is only for entries of kind 'method'",
+                        {"name": name},
+                    )
+        return self
+
+    def references(self) -> dict[str, list[str]]:
+        """The entry ids this entry points at, by field."""
+        return {"cites": self.cites, "builds_on": self.builds_on, "methods": self.methods,
+                "papers": self.papers}
+
+    def as_dict(self) -> dict:
+        """The entry as plain data with the documented field names, empty fields left out."""
+        data = self.model_dump(mode="json", exclude_defaults=True)
+        return {name: data[name] for name in type(self).model_fields if name in data}
+
+
+class Topic(BaseModel):
+    """One node of the taxonomy in ``catalog/topics.yaml``."""
+
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+    id: str = Field(description="Slug, unique among topics.")
+    title: str = Field(min_length=1)
+    parent: str | None = Field(default=None, description="Id of the parent topic.")
+    description: str | None = None
+
+    _check_id = field_validator("id")(classmethod(lambda cls, v: _check_slug(v)))
+
+
+ENTRY_FIELDS: tuple[str, ...] = tuple(Entry.model_fields)
+TOPIC_FIELDS: tuple[str, ...] = tuple(Topic.model_fields)
