@@ -122,8 +122,26 @@ def read_text(path: Path, parsed: ParsedFile) -> str | None:
         return None
 
 
+def _first_alias(text: str) -> yaml.Mark | None:
+    try:
+        for event in yaml.parse(text, Loader=_Loader):
+            if isinstance(event, yaml.AliasEvent):
+                return event.start_mark
+    except yaml.YAMLError:
+        return None  # the real parse below reports the syntax error
+    return None
+
+
 def parse_yaml(text: str, parsed: ParsedFile) -> None:
     """Fill ``parsed.data`` and ``parsed.positions`` from YAML text, or add a diagnostic."""
+    if "*" in text:  # cheap pre-check; only then look for alias events, with their position
+        alias = _first_alias(text)
+        if alias is not None:
+            line, col = _mark(alias)
+            parsed.diagnostics.append(Diagnostic(
+                "E004", "YAML aliases (*name) are not allowed in catalog files: write the "
+                "value out", parsed.path, line, col))
+            return
     loader = _StrictLoader(text)
     try:
         root = loader.get_single_node()
@@ -151,6 +169,8 @@ def parse_yaml(text: str, parsed: ParsedFile) -> None:
         mark = exc.problem_mark or exc.context_mark
         line, col = _mark(mark) if mark else (1, 1)
         problem = exc.problem or exc.context or "invalid YAML"
+        if exc.context and exc.context_mark and exc.problem:
+            problem += f" ({exc.context} started at line {exc.context_mark.line + 1})"
         parsed.diagnostics.append(Diagnostic("E002", f"YAML syntax: {problem}", parsed.path,
                                              line, col))
     except yaml.YAMLError as exc:
@@ -164,6 +184,12 @@ def _construct(loader: _StrictLoader, root: yaml.Node, parsed: ParsedFile) -> An
     if not isinstance(root, yaml.MappingNode):
         value = loader.construct_object(root, deep=True)
         parsed.positions[""] = _mark(root)
+        if isinstance(root, yaml.SequenceNode):  # topics.yaml: a list of mappings
+            for index, item in enumerate(root.value):
+                parsed.positions[str(index)] = _mark(item)
+                if isinstance(item, yaml.MappingNode):
+                    for key_node, _ in item.value:
+                        parsed.positions[f"{index}.{key_node.value}"] = _mark(key_node)
         return value
     loader.construct_mapping(root, deep=True)  # raises on duplicate keys anywhere on top
     data: dict[str, Any] = {}

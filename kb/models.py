@@ -9,9 +9,9 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from typing import Literal
+from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validator, model_validator
 from pydantic_core import PydanticCustomError
 
 KINDS = ("paper", "survey", "tutorial", "book", "repo", "system", "list", "method")
@@ -45,6 +45,9 @@ def _check_url(value: str) -> str:
     return value
 
 
+HttpUrl = Annotated[str, AfterValidator(_check_url)]
+
+
 class Entry(BaseModel):
     """One catalog entry: a paper, survey, tutorial, book, repo, system, list or method."""
 
@@ -67,7 +70,7 @@ class Entry(BaseModel):
     builds_on: list[str] = Field(default_factory=list, description="Ids: direct lineage.")
     abstract: str | None = Field(default=None, description="The published abstract.")
     notes: str | None = Field(default=None, description="Our annotations (Markdown, any language).")
-    links: dict[str, str] = Field(default_factory=dict, description="code, video, slides, pdf, …")
+    links: dict[str, HttpUrl] = Field(default_factory=dict, description="code, video, slides, pdf, …")
     language: str | None = Field(default=None, description="ISO 639-1 code of the work.")
     # Methods only.
     papers: list[str] = Field(default_factory=list, description="Methods: introducing papers.")
@@ -107,13 +110,6 @@ class Entry(BaseModel):
     @classmethod
     def _check_main_url(cls, value: str | None) -> str | None:
         return None if value is None else _check_url(value)
-
-    @field_validator("links")
-    @classmethod
-    def _check_links(cls, value: dict[str, str]) -> dict[str, str]:
-        for url in value.values():
-            _check_url(url)
-        return value
 
     @field_validator("year")
     @classmethod

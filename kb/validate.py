@@ -107,7 +107,7 @@ def validate_topics(parsed: ParsedFile) -> list[Topic]:
     if not isinstance(parsed.data, list):
         parsed.error("E101", "topics.yaml must be a list of topics")
         return []
-    topics: list[Topic] = []
+    topics: list[tuple[int, Topic]] = []
     seen: set[str] = set()
     for index, item in enumerate(parsed.data):
         try:
@@ -116,16 +116,16 @@ def validate_topics(parsed: ParsedFile) -> list[Topic]:
             _report_validation_error(exc, parsed, TOPIC_FIELDS, "a topic", index)
             continue
         if topic.id in seen:
-            parsed.error("E201", f"duplicate topic id '{topic.id}'", str(index))
+            parsed.error("E201", f"duplicate topic id '{topic.id}'", f"{index}.id")
             continue
         seen.add(topic.id)
-        topics.append(topic)
-    known = {t.id for t in topics}
-    for index, topic in enumerate(topics):
+        topics.append((index, topic))
+    known = {t.id for _, t in topics}
+    for index, topic in topics:
         if topic.parent and topic.parent not in known:
-            parsed.error("E203", f"unknown parent topic '{topic.parent}'", str(index),
+            parsed.error("E203", f"unknown parent topic '{topic.parent}'", f"{index}.parent",
                          hint=_did_you_mean(topic.parent, known))
-    return topics
+    return [t for _, t in topics]
 
 
 def _work_keys(entry: Entry) -> list[tuple[str, str]]:

@@ -26,8 +26,9 @@ def validate(catalog_path: str, quiet: bool) -> None:
     from kb.catalog import Catalog
 
     catalog = Catalog.load(catalog_path, strict=False)
-    errors = [d for d in catalog.diagnostics if d.is_error]
-    warnings = [d for d in catalog.diagnostics if not d.is_error]
+    ordered = sorted(catalog.diagnostics, key=lambda d: (d.path or "", d.line or 0, d.col or 0))
+    errors = [d for d in ordered if d.is_error]
+    warnings = [d for d in ordered if not d.is_error]
     for diagnostic in errors + ([] if quiet else warnings):
         click.echo(diagnostic.render(), err=True)
     if not quiet:
