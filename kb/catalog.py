@@ -31,7 +31,7 @@ def default_catalog_path() -> Path:
 def entry_files(root: Path) -> list[Path]:
     """Every entry file under ``root``: ``<kind>s/<id>.yaml`` (and ``.yml``), sorted."""
     files = [p for p in root.glob("*/*.y*ml") if p.suffix in (".yaml", ".yml")]
-    return sorted(files)
+    return sorted(files, key=str)
 
 
 @dataclass

@@ -37,9 +37,13 @@ class ParsedFile:
     data: Any = None
     positions: dict[str, Position] = field(default_factory=dict)  # "title", "cites.2", …
     diagnostics: list[Diagnostic] = field(default_factory=list)
+    from_cache: bool = False  # positions are not cached: re-parse when a message needs them
 
     def position(self, key: str) -> Position:
         """Line and column of a field (``"cites"``) or list item (``"cites.2"``)."""
+        if self.from_cache and not self.positions:
+            fresh = load_yaml_file(Path(self.path))
+            self.positions = fresh.positions
         return self.positions.get(key) or self.positions.get(key.split(".")[0], (1, 1))
 
     def error(self, code: str, message: str, key: str | None = None, hint: str | None = None,
@@ -217,22 +221,15 @@ def load_yaml_file(path: Path, display_path: str | None = None) -> ParsedFile:
     return parsed
 
 
-def to_cache(value: Any) -> Any:
-    """Dates become ``{"$date": iso}`` so parsed data can be cached as JSON."""
+def json_default(value: Any) -> Any:
+    """``json.dumps(default=…)``: dates become ``{"$date": iso}`` so data caches as JSON."""
     if isinstance(value, dt.date):
         return {"$date": value.isoformat()}
-    if isinstance(value, dict):
-        return {k: to_cache(v) for k, v in value.items()}
-    if isinstance(value, list):
-        return [to_cache(v) for v in value]
-    return value
+    raise TypeError(f"cannot cache {type(value).__name__}")
 
 
-def from_cache(value: Any) -> Any:
-    if isinstance(value, dict):
-        if len(value) == 1 and "$date" in value:
-            return dt.date.fromisoformat(value["$date"])
-        return {k: from_cache(v) for k, v in value.items()}
-    if isinstance(value, list):
-        return [from_cache(v) for v in value]
+def json_object_hook(value: dict) -> Any:
+    """``json.loads(object_hook=…)``: the inverse of :func:`json_default`."""
+    if len(value) == 1 and "$date" in value:
+        return dt.date.fromisoformat(value["$date"])
     return value

@@ -24,6 +24,7 @@ ARXIV_VERSION_RE = re.compile(r"v\d+$")
 DOI_RE = re.compile(r"^10\.\d{4,9}/\S+$")
 URL_RE = re.compile(r"^https?://[^\s/$.?#][^\s]*$", re.IGNORECASE)
 FIRST_YEAR = 1900
+LAST_YEAR = dt.date.today().year + 1  # "next year": a paper dated ahead of its release
 
 METHOD_ONLY_FIELDS = ("papers", "summary", "equations", "demo")
 
@@ -114,7 +115,7 @@ class Entry(BaseModel):
     @field_validator("year")
     @classmethod
     def _check_year(cls, value: int | None) -> int | None:
-        last = dt.date.today().year + 1
+        last = LAST_YEAR
         if value is not None and not FIRST_YEAR <= value <= last:
             raise PydanticCustomError(
                 "year", "year {value} is outside {first}..{last}",

@@ -13,9 +13,20 @@ import os
 import tempfile
 from pathlib import Path
 
-from kb.load import ParsedFile, from_cache, load_yaml_file, to_cache
+from kb.load import ParsedFile, json_default, json_object_hook, load_yaml_file
 
-CACHE_VERSION = 1
+CACHE_VERSION = 3
+
+
+def _schema_stamp() -> str:
+    """Changes whenever the loader changes, so data parsed by an older one is dropped."""
+    import kb.load
+
+    parts = []
+    for module in (kb.load,):
+        stat = Path(module.__file__).stat()
+        parts.append(f"{stat.st_mtime_ns}:{stat.st_size}")
+    return f"{CACHE_VERSION}|{'|'.join(parts)}"
 
 
 def cache_dir() -> Path:
@@ -35,8 +46,9 @@ class ParseCache:
         self.dirty = False
         if file is not None and file.exists():
             try:
-                stored = json.loads(file.read_text(encoding="utf-8"))
-                if stored.get("version") == CACHE_VERSION:
+                stored = json.loads(file.read_text(encoding="utf-8"),
+                                    object_hook=json_object_hook)
+                if stored.get("version") == _schema_stamp():
                     self.entries = stored["files"]
             except (OSError, ValueError, KeyError, TypeError):
                 self.entries = {}  # a broken cache is rebuilt, never trusted
@@ -58,11 +70,10 @@ class ParseCache:
         stamp = [stat.st_mtime_ns, stat.st_size]
         hit = self.entries.get(name)
         if hit and hit[0] == stamp:
-            positions = {k: tuple(v) for k, v in hit[2].items()}
-            return ParsedFile(name, from_cache(hit[1]), positions)
+            return ParsedFile(name, hit[1], from_cache=True)
         parsed = load_yaml_file(path)
         if not parsed.diagnostics and self.file is not None:
-            self.entries[name] = [stamp, to_cache(parsed.data), parsed.positions]
+            self.entries[name] = [stamp, parsed.data]
             self.dirty = True
         elif name in self.entries:
             del self.entries[name]
@@ -76,8 +87,8 @@ class ParseCache:
             self.file.parent.mkdir(parents=True, exist_ok=True)
             fd, tmp = tempfile.mkstemp(dir=self.file.parent, suffix=".tmp")
             with os.fdopen(fd, "w", encoding="utf-8") as out:
-                json.dump({"version": CACHE_VERSION, "files": self.entries}, out,
-                          ensure_ascii=False, separators=(",", ":"))
+                json.dump({"version": _schema_stamp(), "files": self.entries}, out,
+                          ensure_ascii=False, separators=(",", ":"), default=json_default)
             os.replace(tmp, self.file)
         except OSError:
             pass  # the cache is an optimisation; a read-only home must not break validation

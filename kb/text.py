@@ -8,10 +8,15 @@ import unicodedata
 STOPWORDS = frozenset({"a", "an", "the", "on", "of", "in", "for", "to", "and", "with"})
 
 
+# Combining diacritical marks (the accents NFKD splits off).
+_COMBINING = re.compile("[\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f]")
+
+
 def fold(text: str) -> str:
     """Lower case without accents: ``"Éléphant"`` → ``"elephant"``. CJK is kept as it is."""
-    decomposed = unicodedata.normalize("NFKD", text.casefold())
-    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+    if text.isascii():
+        return text.lower()
+    return _COMBINING.sub("", unicodedata.normalize("NFKD", text.casefold()))
 
 
 def normalize_title(title: str) -> str:

@@ -26,8 +26,8 @@ def render_entries(entries: Sequence[Entry], fmt: str) -> None:
     elif fmt == "yaml":
         click.echo(dump_yaml([e.as_dict() for e in entries]), nl=False)
     elif fmt == "ids":
-        for entry in entries:
-            click.echo(entry.id)
+        if entries:
+            click.echo("\n".join(entry.id for entry in entries))
     else:
         _render_table(entries)
 

@@ -1,0 +1,111 @@
+"""The timeline page: every year from 2015 to the newest entry, filterable by kind and topic.
+
+The page is static HTML; ``assets/javascripts/timeline.js`` hides the items that do not match
+the two ``<select>`` filters (each item carries ``data-kind`` and ``data-topics``, the latter
+including every ancestor of the entry's topics, so choosing *Methods* keeps *Guidance* too).
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from kb.models import KINDS, Entry
+from kb.site import urls
+from kb.site.context import SiteContext
+from kb.site.fragments import block, byline, front_matter, heading
+from kb.site.html import data_attrs, esc
+
+SRC = urls.TIMELINE
+
+
+@dataclass
+class Timeline:
+    """Entries grouped by year: ``years`` runs without gaps from the first year to the last."""
+
+    years: dict[int, list[Entry]]
+    earlier: list[Entry] = field(default_factory=list)
+    undated: list[Entry] = field(default_factory=list)
+
+
+def group_by_year(entries: list[Entry], first_year: int) -> Timeline:
+    """Every year ``first_year … newest`` (empty years included), older and undated apart."""
+    by_year: dict[int, list[Entry]] = defaultdict(list)
+    earlier: list[Entry] = []
+    undated: list[Entry] = []
+    for entry in entries:
+        if entry.year is None:
+            undated.append(entry)
+        elif entry.year < first_year:
+            earlier.append(entry)
+        else:
+            by_year[entry.year].append(entry)
+    last = max(by_year, default=first_year)
+    order = _within_year
+    return Timeline(
+        years={year: sorted(by_year.get(year, []), key=order) for year in
+               range(first_year, last + 1)},
+        earlier=sorted(earlier, key=lambda e: (e.year or 0, *_within_year(e))),
+        undated=sorted(undated, key=lambda e: e.id),
+    )
+
+
+def _within_year(entry: Entry) -> tuple[str, str]:
+    return (entry.date.isoformat() if entry.date else "9999", entry.id)
+
+
+def year_anchor(year: int) -> str:
+    return f"year-{year}"
+
+
+def render_timeline_page(ctx: SiteContext) -> str:
+    timeline = group_by_year(list(ctx.catalog), ctx.settings.first_timeline_year)
+    first, last = min(timeline.years), max(timeline.years)
+    parts = [
+        front_matter("Timeline"),
+        "# Timeline\n\n",
+        f"Every entry by the year it was first released, {first}–{last}. "
+        "Filter by kind or topic; the counts update as you choose.\n",
+        block(_filters(ctx)),
+    ]
+    if timeline.earlier:
+        parts.append(heading(f"Before {first}", anchor="year-earlier"))
+        parts.append(block(_year_list(ctx, timeline.earlier, "earlier")))
+    for year, entries in timeline.years.items():
+        parts.append(heading(str(year), anchor=year_anchor(year)))
+        parts.append(block(_year_list(ctx, entries, str(year))))
+    if timeline.undated:
+        parts.append(heading("Undated", anchor="year-undated"))
+        parts.append(block(_year_list(ctx, timeline.undated, "undated")))
+    return "".join(parts)
+
+
+def _filters(ctx: SiteContext) -> str:
+    kinds = [k for k in KINDS if any(e.kind == k for e in ctx.catalog)]
+    kind_options = "".join(f'<option value="{esc(k)}">{esc(k)}</option>' for k in kinds)
+    topic_options = "".join(
+        f'<option value="{esc(topic_id)}">{"— " * depth}{esc(ctx.catalog.topics[topic_id].title)}'
+        "</option>" for topic_id, depth in ctx.topics_depth_first())
+    return (
+        '<div class="kb-filters" id="kb-timeline-filters">'
+        '<label>Kind <select id="kb-filter-kind"><option value="">all kinds</option>'
+        f"{kind_options}</select></label> "
+        '<label>Topic <select id="kb-filter-topic"><option value="">all topics</option>'
+        f"{topic_options}</select></label> "
+        '<output id="kb-timeline-count" aria-live="polite"></output></div>')
+
+
+def _year_list(ctx: SiteContext, entries: list[Entry], label: str) -> str:
+    items = []
+    for entry in entries:
+        topics = sorted({a for t in entry.topics for a in ctx.topic_ancestors(t)})
+        attrs = data_attrs({"kind": entry.kind, "topics": topics})
+        items.append(
+            f'<li class="kb-timeline-item"{attrs}><span class="kb-badge kb-badge--'
+            f'{esc(entry.kind)}">{esc(entry.kind)}</span> {ctx.entry_link(SRC, entry.id)}'
+            f' <span class="kb-byline">{byline(entry)}</span></li>')
+    empty_hidden = " hidden" if entries else ""
+    return (f'<div class="kb-timeline-year" data-year="{esc(label)}">'
+            f'<ul class="kb-list">{"".join(items)}</ul>'
+            f'<p class="kb-empty"{empty_hidden}>No entries{" match" if entries else ""}.</p>'
+            "</div>")

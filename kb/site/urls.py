@@ -1,0 +1,62 @@
+"""Where each generated page lives, and the relative links between pages.
+
+Every page is addressed by its source path in the docs dir (``entries/ho-2020-denoising.md``),
+as MkDocs does. Generated HTML links with paths relative to the linking page's URL, so the
+site works under any base path and when opened from a sub-folder.
+"""
+
+from __future__ import annotations
+
+import posixpath
+
+from kb.models import Entry
+
+HOME = "index.md"
+GUIDE = "guide.md"
+TIMELINE = "timeline.md"
+GRAPH = "graph.md"
+GRAPH_DATA = "assets/data/graph.json"
+TOPICS_INDEX = "topics/index.md"
+METHODS_INDEX = "methods/index.md"
+CATALOG_INDEX = "catalog/index.md"
+TAGS = "catalog/tags.md"
+
+
+def entry_src(entry: Entry) -> str:
+    """Methods have a method page; every other entry an entry page."""
+    folder = "methods" if entry.kind == "method" else "entries"
+    return f"{folder}/{entry.id}.md"
+
+
+def topic_src(topic_id: str) -> str:
+    return f"topics/{topic_id}.md"
+
+
+def kind_src(kind: str) -> str:
+    """The list page of a kind; the methods' list is the Methods overview."""
+    return METHODS_INDEX if kind == "method" else f"catalog/{kind}s.md"
+
+
+def page_url(src: str, use_directory_urls: bool = True) -> str:
+    """The URL path of a source file, relative to the site root, as MkDocs computes it."""
+    if not src.endswith(".md"):
+        return src
+    stem = src[: -len(".md")]
+    if use_directory_urls:
+        if stem == "index":
+            return ""
+        if stem.endswith("/index"):
+            return stem[: -len("index")]
+        return stem + "/"
+    return stem + ".html"
+
+
+def relative_url(from_src: str, to_src: str, use_directory_urls: bool = True) -> str:
+    """The href that leads from the page ``from_src`` to the page or file ``to_src``."""
+    here = page_url(from_src, use_directory_urls)
+    there = page_url(to_src, use_directory_urls)
+    base = here if here.endswith("/") or not here else posixpath.dirname(here) + "/"
+    rel = posixpath.relpath(there or ".", base.rstrip("/") or ".")
+    if there.endswith("/") or not there:
+        rel = rel.rstrip("/") + "/"
+    return rel
