@@ -71,7 +71,7 @@ class Entry(BaseModel):
     builds_on: list[str] = Field(default_factory=list, description="Ids: direct lineage.")
     abstract: str | None = Field(default=None, description="The published abstract.")
     notes: str | None = Field(default=None, description="Our annotations (Markdown, any language).")
-    links: dict[str, HttpUrl] = Field(default_factory=dict, description="code, video, slides, pdf, …")
+    links: dict[str, HttpUrl] = Field(default_factory=dict, description="code, video, pdf, …")
     language: str | None = Field(default=None, description="ISO 639-1 code of the work.")
     # Methods only.
     papers: list[str] = Field(default_factory=list, description="Methods: introducing papers.")

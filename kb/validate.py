@@ -14,7 +14,6 @@ from pathlib import Path
 
 from pydantic import ValidationError
 
-from kb.errors import Diagnostic
 from kb.load import ParsedFile
 from kb.models import ENTRY_FIELDS, KINDS, TOPIC_FIELDS, Entry, Topic
 from kb.text import normalize_title

@@ -75,12 +75,41 @@ class SiteContext:
         return {key: self.sorted_ids(ids) for key, ids in index.items()}
 
     @cached_property
+    def edges(self) -> list[tuple[str, str, str]]:
+        """Every ``(source, target, type)`` edge between two catalog entries, sorted.
+
+        Types: ``cites``, ``builds_on``, ``uses`` (an entry's ``methods``) and ``introduces``
+        (a method's ``papers``, drawn paper → method).
+        """
+        known = self.catalog.entries
+        found: set[tuple[str, str, str]] = set()
+        for entry in self.catalog:
+            found.update((entry.id, t, "cites") for t in entry.cites)
+            found.update((entry.id, t, "builds_on") for t in entry.builds_on)
+            found.update((entry.id, m, "uses") for m in entry.methods)
+            found.update((p, entry.id, "introduces") for p in entry.papers)
+        return sorted(e for e in found if e[0] in known and e[1] in known and e[0] != e[1])
+
+    @cached_property
+    def edges_by_entry(self) -> dict[str, list[tuple[str, str, str]]]:
+        """Entry id → the edges that start or end at it."""
+        index: dict[str, list[tuple[str, str, str]]] = defaultdict(list)
+        for edge in self.edges:
+            index[edge[0]].append(edge)
+            index[edge[1]].append(edge)
+        return dict(index)
+
+    @cached_property
     def topic_children(self) -> dict[str | None, list[str]]:
         """Topic id (``None`` for the roots) → child topic ids, in ``topics.yaml`` order."""
         children: dict[str | None, list[str]] = defaultdict(list)
         for topic in self.catalog.topics.values():
             children[topic.parent].append(topic.id)
         return dict(children)
+
+    @cached_property
+    def newest_year(self) -> int | None:
+        return max((e.year for e in self.catalog if e.year), default=None)
 
     def topic_ancestors(self, topic_id: str) -> list[str]:
         """The topic and its parents up to the root (cycles are cut)."""

@@ -1,0 +1,176 @@
+"""One page per entry: metadata, abstract, notes, links, BibTeX, citations both ways, related
+entries, the 1-hop neighbourhood graph and the entry's year on the timeline.
+
+The sections are separate functions so that method pages (:mod:`kb.site.method_page`) reuse
+them. Each returns Markdown: a fixed heading (so it enters the table of contents) and an HTML
+block in which every catalog string is escaped or sanitized.
+"""
+
+from __future__ import annotations
+
+from kb.models import Entry
+from kb.site import urls
+from kb.site.context import SiteContext
+from kb.site.fragments import block, entry_list, front_matter, heading
+from kb.site.html import esc, external_link, json_for_script, link
+from kb.site.markdown_text import render_markdown
+from kb.site.graph_data import neighbourhood_data
+from kb.site.timeline_page import year_anchor
+
+ARXIV_ABS = "https://arxiv.org/abs/"
+ARXIV_PDF = "https://arxiv.org/pdf/"
+DOI_ORG = "https://doi.org/"
+
+
+def render_entry_page(ctx: SiteContext, entry: Entry) -> str:
+    src = urls.entry_src(entry)
+    return "".join([
+        page_header(ctx, src, entry),
+        abstract_section(entry),
+        notes_section(entry),
+        links_section(entry),
+        citations_section(ctx, src, entry),
+        related_section(ctx, src, entry),
+        neighbourhood_section(ctx, src, entry),
+        timeline_section(ctx, src, entry),
+        bibtex_section(ctx, entry),
+    ])
+
+
+def page_header(ctx: SiteContext, src: str, entry: Entry) -> str:
+    """Front matter (title, tags), the title in its original language, and the metadata."""
+    lang = f' lang="{esc(entry.language)}"' if entry.language else ""
+    return (front_matter(entry.title, tags=entry.tags, kb_id=entry.id, kb_kind=entry.kind)
+            + block(f'<h1 class="kb-title"{lang}>{esc(entry.title)}</h1>')
+            + block(metadata(ctx, src, entry)))
+
+
+def metadata(ctx: SiteContext, src: str, entry: Entry) -> str:
+    """A ``<dl>`` of the entry's fields that have values."""
+    rows: list[tuple[str, str]] = [("Kind", ctx.kind_link(src, entry.kind))]
+    if entry.authors:
+        rows.append(("Authors", esc(", ".join(entry.authors))))
+    if entry.year:
+        timeline = ctx.href(src, urls.TIMELINE) + "#" + year_anchor(entry.year)
+        rows.append(("Year", link(timeline, str(entry.year))))
+    if entry.date:
+        rows.append(("Date", esc(entry.date.isoformat())))
+    if entry.venue:
+        rows.append(("Venue", esc(entry.venue)))
+    if entry.arxiv:
+        rows.append(("arXiv", external_link(ARXIV_ABS + entry.arxiv, entry.arxiv)))
+    if entry.doi:
+        rows.append(("DOI", external_link(DOI_ORG + entry.doi, entry.doi)))
+    if entry.url:
+        rows.append(("URL", external_link(entry.url, entry.url)))
+    if entry.topics:
+        rows.append(("Topics", ", ".join(ctx.topic_link(src, t) for t in entry.topics)))
+    if entry.methods:
+        rows.append(("Methods", ", ".join(ctx.entry_link(src, m) for m in entry.methods)))
+    if entry.language:
+        rows.append(("Language", esc(entry.language)))
+    cells = "".join(f"<dt>{name}</dt><dd>{value}</dd>" for name, value in rows)
+    return f'<dl class="kb-meta">{cells}</dl>'
+
+
+def abstract_section(entry: Entry) -> str:
+    """The published abstract, as plain text paragraphs (it is not our Markdown)."""
+    if not entry.abstract:
+        return ""
+    paragraphs = [p.strip() for p in entry.abstract.split("\n\n") if p.strip()]
+    body = "".join(f"<p>{esc(p)}</p>" for p in paragraphs)
+    return heading("Abstract") + block(f'<div class="kb-abstract">{body}</div>')
+
+
+def notes_section(entry: Entry) -> str:
+    """Our notes: Markdown, any language, raw HTML sanitized."""
+    html = render_markdown(entry.notes)
+    if not html:
+        return ""
+    return heading("Notes") + block(f'<div class="kb-notes">{html}</div>')
+
+
+def links_section(entry: Entry) -> str:
+    """The entry's URL, arXiv PDF and every named link."""
+    items = []
+    if entry.url:
+        items.append(("page", entry.url))
+    if entry.arxiv:
+        items.append(("pdf (arXiv)", ARXIV_PDF + entry.arxiv))
+    items += list(entry.links.items())
+    if not items:
+        return ""
+    lis = "".join(f"<li><strong>{esc(name)}</strong>: {external_link(url, url)}</li>"
+                  for name, url in items)
+    return heading("Links") + block(f'<ul class="kb-links">{lis}</ul>')
+
+
+def citations_section(ctx: SiteContext, src: str, entry: Entry) -> str:
+    """What the entry cites and builds on, and the catalog entries that cite or build on it."""
+    parts = [heading("Cites"), block(entry_list(ctx, src, ctx.sorted_ids(entry.cites),
+                                                "Cites no catalog entry."))]
+    if entry.builds_on:
+        parts += [heading("Builds on"), block(entry_list(ctx, src,
+                                                         ctx.sorted_ids(entry.builds_on)))]
+    parts += [heading("Cited by"), block(entry_list(ctx, src, ctx.cited_by.get(entry.id, []),
+                                                    "No catalog entry cites it yet."))]
+    built_upon = ctx.built_upon_by.get(entry.id, [])
+    if built_upon:
+        parts += [heading("Built upon by"), block(entry_list(ctx, src, built_upon))]
+    return "".join(parts)
+
+
+def related_section(ctx: SiteContext, src: str, entry: Entry) -> str:
+    """The most related entries, with the graph's similarity score."""
+    related = ctx.related(entry.id)
+    if not related:
+        return ""
+    items = []
+    for other_id, score in related:
+        other = ctx.catalog.entries[other_id]
+        items.append(f'<li class="kb-item"><span class="kb-score" title="relatedness score">'
+                     f'{score:.2f}</span> <span class="kb-badge kb-badge--{esc(other.kind)}">'
+                     f"{esc(other.kind)}</span> {ctx.entry_link(src, other_id)}</li>")
+    return heading("Related") + block(f'<ul class="kb-list kb-related">{"".join(items)}</ul>')
+
+
+def neighbourhood_section(ctx: SiteContext, src: str, entry: Entry) -> str:
+    """A small interactive graph of the entry and its 1-hop neighbours (``graph.js``)."""
+    data = neighbourhood_data(ctx, src, entry)
+    if len(data["nodes"]) < 2:
+        return ""
+    return heading("Neighbourhood") + block(
+        '<div class="kb-graph kb-graph--small" data-kb-graph="neighbourhood" '
+        'data-kb-graph-data="kb-neighbourhood-data" role="img" '
+        'aria-label="Graph of this entry and its neighbours"></div>'
+        f'<script type="application/json" id="kb-neighbourhood-data">'
+        f"{json_for_script(data)}</script>")
+
+
+def timeline_section(ctx: SiteContext, src: str, entry: Entry) -> str:
+    """The entry's year among the timeline's years, each year linking to the timeline."""
+    if not entry.year:
+        return ""
+    first = ctx.settings.first_timeline_year
+    last = max(first, entry.year, ctx.newest_year or first)
+    timeline = ctx.href(src, urls.TIMELINE)
+    items = []
+    if entry.year < first:
+        items.append(f'<li class="is-current">{link(timeline + "#year-earlier", str(entry.year))}'
+                     "</li>")
+    for year in range(first, last + 1):
+        cls = ' class="is-current"' if year == entry.year else ""
+        items.append(f"<li{cls}>{link(timeline + '#' + year_anchor(year), str(year))}</li>")
+    return heading("On the timeline") + block(
+        f'<ol class="kb-yearstrip" aria-label="Years">{"".join(items)}</ol>')
+
+
+def bibtex_section(ctx: SiteContext, entry: Entry) -> str:
+    """The entry's BibTeX with a copy button (``copy.js``)."""
+    bibtex = ctx.bibtex(entry)
+    if not bibtex:
+        return ""
+    return heading("BibTeX") + block(
+        f'<div class="kb-bibtex"><button type="button" class="md-button kb-copy" '
+        f'data-kb-copy="kb-bibtex-{esc(entry.id)}">Copy BibTeX</button>'
+        f'<pre><code id="kb-bibtex-{esc(entry.id)}">{esc(bibtex)}</code></pre></div>')
