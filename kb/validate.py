@@ -127,13 +127,17 @@ def validate_topics(parsed: ParsedFile) -> list[Topic]:
     return [t for _, t in topics]
 
 
+# Kinds whose title names one published work (a repo or video may share a paper's title).
+TITLED_WORKS = ("paper", "survey", "book")
+
+
 def _work_keys(entry: Entry) -> list[tuple[str, str]]:
     keys = []
     if entry.arxiv:
         keys.append(("arXiv id", entry.arxiv.lower()))
     if entry.doi:
         keys.append(("DOI", entry.doi.lower()))
-    if entry.kind not in ("method", "system") and entry.title:
+    if entry.kind in TITLED_WORKS and entry.title:
         keys.append(("title", normalize_title(entry.title)))
     return keys
 
