@@ -183,6 +183,9 @@ def _check_references(entry: Entry, parsed: ParsedFile, by_id: dict, methods: se
             elif field != "topics" and ref == entry.id:
                 parsed.error("E203", f"{field}: '{ref}' refers to the entry itself",
                              f"{field}.{index}")
+    if entry.demo and entry.demo not in methods:
+        parsed.error("E203", f"demo: '{entry.demo}' is not a method id (demo pages are named "
+                     "after methods)", "demo", hint=_did_you_mean(entry.demo, methods))
     if not entry.topics:
         parsed.error("W301", f"entry '{entry.id}' has no topic", "id", severity="warning",
                      hint="add `topics:` so it appears in the topic pages")

@@ -9,28 +9,12 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass, field
 from functools import cached_property
-from pathlib import Path
 
 from kb.catalog import Catalog
 from kb.models import Entry
 from kb.site import urls
 from kb.site.html import esc, link
-
-DEFAULT_DEMO_BASE_URL = "http://localhost:8501"
-FIRST_TIMELINE_YEAR = 2015
-
-
-@dataclass(frozen=True)
-class SiteSettings:
-    """Knobs of the generated pages (from ``mkdocs.yml`` ``extra:``; defaults here)."""
-
-    demo_base_url: str = DEFAULT_DEMO_BASE_URL
-    demos_dir: Path = Path("demos")
-    use_directory_urls: bool = True
-    first_timeline_year: int = FIRST_TIMELINE_YEAR
-    newest_count: int = 10
-    related_count: int = 8
-
+from kb.site.settings import SiteSettings
 
 @dataclass
 class SiteContext:
@@ -139,6 +123,14 @@ class SiteContext:
         """Ids of known entries, oldest first (undated last), then by id; unknown ids dropped."""
         known = [i for i in dict.fromkeys(ids) if i in self.catalog.entries]
         return sorted(known, key=lambda i: (self.catalog.entries[i].year or 10_000, i))
+
+    def related(self, entry_id: str) -> list[tuple[str, float]]:
+        """The entries most related to ``entry_id`` with their scores, best first."""
+        return []  # PENDING: helper-5's CitationGraph.related
+
+    def bibtex(self, entry: Entry) -> str:
+        """The entry's BibTeX record."""
+        return ""  # PENDING: helper-5's kb.export.bibtex
 
     # -- links ------------------------------------------------------------------------------
 

@@ -20,12 +20,13 @@ TOPICS_INDEX = "topics/index.md"
 METHODS_INDEX = "methods/index.md"
 CATALOG_INDEX = "catalog/index.md"
 TAGS = "catalog/tags.md"
+ENTRY_PAGES = "entries/"  # kept out of the navigation
 
 
 def entry_src(entry: Entry) -> str:
     """Methods have a method page; every other entry an entry page."""
-    folder = "methods" if entry.kind == "method" else "entries"
-    return f"{folder}/{entry.id}.md"
+    folder = "methods/" if entry.kind == "method" else ENTRY_PAGES
+    return f"{folder}{entry.id}.md"
 
 
 def topic_src(topic_id: str) -> str:

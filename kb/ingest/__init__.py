@@ -1,0 +1,20 @@
+"""Ingest from remote APIs: arXiv (``kb add``, ``kb refresh``) and Semantic Scholar (``kb cites``).
+
+One idea per module:
+
+- :mod:`kb.ingest.settings` — base URLs, delays, retries and timeouts (``KB_*`` environment);
+- :mod:`kb.ingest.arxiv_ids` — what a user may type for an arXiv id, made canonical;
+- :mod:`kb.ingest.arxiv_api` — the ``arxiv`` package's client, bounded in time, faults made
+  :class:`kb.errors.NetworkError`;
+- :mod:`kb.ingest.arxiv_entry` — one arXiv result as a catalog :class:`kb.models.Entry`;
+- :mod:`kb.ingest.same_work` — is this work already in the catalog (arXiv id, DOI, title)?
+- :mod:`kb.ingest.add` — ``kb add``: fetch, map, refuse duplicates, write;
+- :mod:`kb.ingest.refresh` — ``kb refresh``: what arXiv now says, as a diff of the YAML;
+- :mod:`kb.ingest.semantic_scholar` — the Graph API's reference lists, retried and cached;
+- :mod:`kb.ingest.cites` — ``kb cites fetch``: references that are catalog entries;
+- :mod:`kb.ingest.yaml_patch` — replace some top-level fields of a hand-written file, keep
+  everything else byte for byte;
+- :mod:`kb.ingest.catalog_update` — validate changed files with the catalog, then write them.
+
+Nothing here writes unless everything needed was fetched and the result validates.
+"""

@@ -1,0 +1,81 @@
+"""Where the remote APIs are and how patiently we ask them.
+
+Defaults live here; the environment overrides them (for mirrors, proxies and tests):
+
+=====================  ==========================================  =================================
+variable               default                                     meaning
+=====================  ==========================================  =================================
+``KB_ARXIV_API_URL``   ``https://export.arxiv.org/api/query``      arXiv API query endpoint
+``KB_ARXIV_DELAY``     ``3.0``                                     seconds between arXiv requests
+``KB_ARXIV_RETRIES``   ``3``                                       retries of a failed arXiv request
+``KB_S2_API_URL``      ``https://api.semanticscholar.org/graph/v1`` Semantic Scholar Graph API base
+``KB_S2_API_KEY``      (none; ``S2_API_KEY`` also read)            sent as the ``x-api-key`` header
+``KB_S2_RETRIES``      ``4``                                       retries on 429, 5xx, timeouts
+``KB_S2_BACKOFF``      ``1.0``                                     first backoff (s), doubled each try
+``KB_S2_MAX_WAIT``     ``60``                                      cap on one wait, Retry-After too
+``KB_HTTP_TIMEOUT``    ``30``                                      seconds to connect and per read
+=====================  ==========================================  =================================
+
+The 3-second delay is what arXiv's terms of use ask for ("no more than one request every
+three seconds"); lower it only for a local server.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+
+from kb.errors import KbError
+
+ARXIV_API_URL = "https://export.arxiv.org/api/query"
+S2_API_URL = "https://api.semanticscholar.org/graph/v1"
+
+
+def _number(name: str, default: float, kind: type = float) -> float:
+    text = os.environ.get(name, "").strip()
+    if not text:
+        return default
+    try:
+        value = kind(text)
+    except ValueError:
+        raise KbError(f"{name}={text!r} is not a {kind.__name__}", code="E502") from None
+    if value < 0:
+        raise KbError(f"{name}={text!r} must not be negative", code="E502")
+    return value
+
+
+def _url(name: str, default: str) -> str:
+    value = os.environ.get(name, "").strip() or default
+    if not value.startswith(("http://", "https://")):
+        raise KbError(f"{name}={value!r} is not an http(s) URL", code="E502")
+    return value
+
+
+@dataclass(frozen=True)
+class ApiSettings:
+    """Everything the API clients need to know, read once from the environment."""
+
+    arxiv_url: str = ARXIV_API_URL
+    arxiv_delay: float = 3.0
+    arxiv_retries: int = 3
+    s2_url: str = S2_API_URL
+    s2_api_key: str | None = None
+    s2_retries: int = 4
+    s2_backoff: float = 1.0
+    s2_max_wait: float = 60.0
+    timeout: float = 30.0
+
+    @classmethod
+    def from_env(cls) -> ApiSettings:
+        return cls(
+            arxiv_url=_url("KB_ARXIV_API_URL", ARXIV_API_URL),
+            arxiv_delay=_number("KB_ARXIV_DELAY", 3.0),
+            arxiv_retries=int(_number("KB_ARXIV_RETRIES", 3, int)),
+            s2_url=_url("KB_S2_API_URL", S2_API_URL).rstrip("/"),
+            s2_api_key=(os.environ.get("KB_S2_API_KEY") or os.environ.get("S2_API_KEY")
+                        or None),
+            s2_retries=int(_number("KB_S2_RETRIES", 4, int)),
+            s2_backoff=_number("KB_S2_BACKOFF", 1.0),
+            s2_max_wait=_number("KB_S2_MAX_WAIT", 60.0),
+            timeout=_number("KB_HTTP_TIMEOUT", 30.0) or 30.0,
+        )

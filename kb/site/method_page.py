@@ -1,0 +1,116 @@
+"""One page per method: the explanation, its equations (KaTeX), its lineage, its key papers,
+the code of its minimal implementation (read from ``demos/`` at build time) and a link that
+runs the demo — then the sections every entry page has.
+"""
+
+from __future__ import annotations
+
+from kb.models import Entry
+from kb.site import urls
+from kb.site.context import SiteContext
+from kb.site.demos import Demo, find_demo
+from kb.site.entry_page import (
+    bibtex_section,
+    citations_section,
+    links_section,
+    neighbourhood_section,
+    notes_section,
+    page_header,
+    related_section,
+    timeline_section,
+)
+from kb.site.fragments import block, entry_list, heading
+from kb.site.html import esc
+from kb.site.lineage import lineage, lineage_svg
+from kb.site.markdown_text import render_markdown
+
+
+def render_method_page(ctx: SiteContext, method: Entry) -> str:
+    src = urls.entry_src(method)
+    demo = find_demo(ctx.settings.demos_dir, method.demo, ctx.settings.demo_base_url)
+    return "".join([
+        page_header(ctx, src, method),
+        summary_section(method),
+        equations_section(method),
+        lineage_section(ctx, src, method),
+        key_papers_section(ctx, src, method),
+        demo_section(demo),
+        notes_section(method),
+        links_section(method),
+        citations_section(ctx, src, method),
+        related_section(ctx, src, method),
+        neighbourhood_section(ctx, src, method),
+        timeline_section(ctx, src, method),
+        bibtex_section(ctx, method),
+    ])
+
+
+def summary_section(method: Entry) -> str:
+    html = render_markdown(method.summary)
+    return heading("In short") + block(f'<div class="kb-summary">{html}</div>') if html else ""
+
+
+def equations_section(method: Entry) -> str:
+    """Each LaTeX string as a display-maths block; ``math.js`` typesets it with KaTeX."""
+    if not method.equations:
+        return ""
+    blocks = "".join(f'<div class="arithmatex kb-equation">\\[{esc(tex)}\\]</div>'
+                     for tex in method.equations)
+    return heading("Equations") + block(f'<div class="kb-equations">{blocks}</div>')
+
+
+def lineage_section(ctx: SiteContext, src: str, method: Entry) -> str:
+    """What the method builds on and what builds on it, as an inline SVG diagram."""
+    def builds_on(entry_id: str) -> list[str]:
+        return ctx.sorted_ids(ctx.catalog.entries[entry_id].builds_on)
+
+    def built_upon_by(entry_id: str) -> list[str]:
+        return ctx.built_upon_by.get(entry_id, [])
+
+    nodes, edges = lineage(method.id, builds_on, built_upon_by)
+    if len(nodes) < 2:
+        return ""
+    svg = lineage_svg(nodes, edges, ctx.catalog.entries, lambda e: ctx.entry_href(src, e))
+    return heading("Lineage") + block(f'<div class="kb-lineage-wrap">{svg}</div>')
+
+
+def key_papers_section(ctx: SiteContext, src: str, method: Entry) -> str:
+    """The papers that introduced the method, then other entries about it."""
+    introducing = ctx.sorted_ids(method.papers)
+    about = [i for i in ctx.entries_by_method.get(method.id, []) if i not in introducing]
+    parts = heading("Key papers") + block(entry_list(ctx, src, introducing,
+                                                     "No introducing paper listed yet."))
+    if about:
+        parts += heading("Also about it", level=3) + block(entry_list(ctx, src, about))
+    return parts
+
+
+def demo_section(demo: Demo | None) -> str:
+    """The demo's source as it is now, a button that opens the demo app, and the command."""
+    if demo is None:
+        return ""
+    button = (f'<p class="kb-demo-actions"><a class="md-button md-button--primary kb-run-demo" '
+              f'href="{esc(demo.url)}" rel="noopener">Run the demo</a> or run '
+              f"<code>{esc(demo.command)}</code></p>")
+    if demo.code is None:
+        code = (f'<div class="admonition note"><p class="admonition-title">Coming soon</p>'
+                f"<p>The minimal implementation will live in <code>{esc(demo.file)}</code>; "
+                "this page shows it as soon as the file exists.</p></div>")
+        return heading("Minimal implementation") + block(button) + block(code)
+    return (heading("Minimal implementation") + block(button)
+            + f"\nThe whole of `{demo.file}`, as it is in the repository:\n\n"
+            + fenced_code(demo.code, "python", title=demo.file))
+
+
+def fenced_code(code: str, language: str, title: str | None = None) -> str:
+    """A fenced Markdown code block whose fence is longer than any backtick run inside."""
+    longest = max((len(run) for run in _backtick_runs(code)), default=0)
+    fence = "`" * max(3, longest + 1)
+    info = f'{language} title="{title}"' if title else language
+    return f"\n{fence} {info}\n{code.rstrip()}\n{fence}\n\n"
+
+
+def _backtick_runs(text: str) -> list[str]:
+    import re
+
+    return re.findall(r"`+", text)

@@ -1,0 +1,80 @@
+"""MkDocs glue (``hooks:`` in ``mkdocs.yml``): load the catalog, add the generated pages,
+fill the home page, and watch the catalog while serving.
+
+Each handler is a few lines; the pages themselves are made by :mod:`kb.site.pages`, which
+knows nothing about MkDocs. Nothing generated is ever written into ``site/``.
+"""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+
+from mkdocs.config.defaults import MkDocsConfig
+from mkdocs.exceptions import PluginError
+from mkdocs.livereload import LiveReloadServer
+from mkdocs.structure.files import File, Files, InclusionLevel
+from mkdocs.structure.pages import Page
+
+from kb.catalog import Catalog
+from kb.errors import KbError
+from kb.site import urls
+from kb.site.context import SiteContext
+from kb.site.home import fill_home
+from kb.site.nav import site_nav
+from kb.site.pages import generate_site_files
+from kb.site.settings import catalog_dir, site_settings
+
+log = logging.getLogger("mkdocs.plugins.kb")
+
+_site: SiteContext | None = None
+
+
+def on_config(config: MkDocsConfig) -> MkDocsConfig:
+    """Load the catalog (an invalid one stops the build) and set the navigation."""
+    global _site
+    config_dir = Path(config.config_file_path).resolve().parent
+    path = catalog_dir(config.extra, config_dir)
+    try:
+        catalog = Catalog.load(path)
+    except KbError as error:
+        raise PluginError(f"the catalog at {path} is invalid:\n{error.render()}") from error
+    settings = site_settings(config.extra, config_dir, config.use_directory_urls)
+    _site = SiteContext(catalog, settings)
+    config.nav = site_nav(_site)
+    log.info(f"kb: {len(catalog)} entries and {len(catalog.topics)} topics from {path}")
+    return config
+
+
+def on_files(files: Files, config: MkDocsConfig) -> Files:
+    """Add every generated page; entry pages stay out of the navigation."""
+    for src, content in generate_site_files(_context()).items():
+        if files.get_file_from_path(src) is not None:
+            raise PluginError(f"{config.docs_dir}/{src} clashes with a generated page: "
+                              "remove it (pages made from the catalog are never written)")
+        inclusion = (InclusionLevel.NOT_IN_NAV if src.startswith(urls.ENTRY_PAGES)
+                     else InclusionLevel.UNDEFINED)
+        files.append(File.generated(config, src, content=content, inclusion=inclusion))
+    return files
+
+
+def on_page_markdown(markdown: str, page: Page, config: MkDocsConfig, files: Files) -> str:
+    """Fill the hand-written home page's markers with catalog content."""
+    if page.file.src_uri == urls.HOME:
+        return fill_home(markdown, _context())
+    return markdown
+
+
+def on_serve(server: LiveReloadServer, config: MkDocsConfig, builder) -> LiveReloadServer:  # noqa: ANN001
+    """Rebuild when a catalog file or a demo changes."""
+    context = _context()
+    server.watch(str(context.catalog.root))
+    if context.settings.demos_dir.is_dir():
+        server.watch(str(context.settings.demos_dir))
+    return server
+
+
+def _context() -> SiteContext:
+    if _site is None:
+        raise PluginError("kb hooks: on_config did not run")
+    return _site
