@@ -16,3 +16,72 @@ def _isolated_cache(tmp_path_factory: pytest.TempPathFactory) -> None:
     patcher.setenv("KB_CACHE_DIR", str(tmp_path_factory.mktemp("kb-cache")))
     yield
     patcher.undo()
+
+
+@pytest.fixture
+def recorded_server(monkeypatch: pytest.MonkeyPatch, tmp_path: Path):
+    """A server on 127.0.0.1 replaying recorded arXiv / Semantic Scholar answers.
+
+    The API clients are pointed at it (``KB_ARXIV_API_URL``, ``KB_S2_API_URL``) with short
+    delays, few retries and a short timeout, so fault tests take milliseconds; each test gets
+    its own cache directory. See ``tests/recorded_server.py``.
+    """
+    from recorded_server import ARXIV_PATH, S2_BASE, RecordedServer
+
+    server = RecordedServer()
+    settings = {"KB_ARXIV_API_URL": server.url + ARXIV_PATH, "KB_S2_API_URL": server.url + S2_BASE,
+                "KB_ARXIV_DELAY": "0", "KB_ARXIV_RETRIES": "1", "KB_S2_RETRIES": "2",
+                "KB_S2_BACKOFF": "0.01", "KB_S2_MAX_WAIT": "0.05", "KB_HTTP_TIMEOUT": "0.5",
+                "KB_CACHE_DIR": str(tmp_path / "cache"), "KB_NO_CACHE": "1"}
+    for name, value in settings.items():
+        monkeypatch.setenv(name, value)
+    for name in ("KB_S2_API_KEY", "S2_API_KEY", "KB_CATALOG"):
+        monkeypatch.delenv(name, raising=False)
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def kb_cli(capsys: pytest.CaptureFixture[str]):
+    """Run ``kb ARGS…`` in this process, as a user would: ``(exit code, stdout, stderr)``."""
+    from kb.cli import main
+
+    def run(*args: str) -> tuple[int, str, str]:
+        with pytest.raises(SystemExit) as stopped:
+            main(list(args))
+        captured = capsys.readouterr()
+        return stopped.value.code, captured.out, captured.err
+
+    return run
+
+
+GRAPH_CATALOG = REPO / "tests" / "data" / "graph_catalog"
+
+
+@pytest.fixture(scope="session")
+def graph_catalog():
+    """The small catalog of ``tests/data/graph_catalog`` (13 entries, 3 topics), loaded once.
+
+    Its files are the source of the hand-computed expectations in tests/test_graph.py.
+    """
+    from kb.catalog import Catalog
+
+    return Catalog.load(GRAPH_CATALOG, use_cache=False)
+
+
+@pytest.fixture(scope="session")
+def citation_graph(graph_catalog):
+    """The :class:`kb.graph.CitationGraph` of :func:`graph_catalog`."""
+    from kb.graph import CitationGraph
+
+    return CitationGraph.for_catalog(graph_catalog)
+
+
+@pytest.fixture
+def catalog_copy(tmp_path: Path) -> Path:
+    """A writable copy of the graph fixture catalog, for tests that add files."""
+    import shutil
+
+    target = tmp_path / "catalog"
+    shutil.copytree(GRAPH_CATALOG, target)
+    return target

@@ -6,6 +6,7 @@ One idea per module:
 - :mod:`kb.ingest.arxiv_ids` — what a user may type for an arXiv id, made canonical;
 - :mod:`kb.ingest.arxiv_api` — the ``arxiv`` package's client, bounded in time, faults made
   :class:`kb.errors.NetworkError`;
+- :mod:`kb.ingest.http_errors` — one sentence for each way a request fails;
 - :mod:`kb.ingest.arxiv_entry` — one arXiv result as a catalog :class:`kb.models.Entry`;
 - :mod:`kb.ingest.same_work` — is this work already in the catalog (arXiv id, DOI, title)?
 - :mod:`kb.ingest.add` — ``kb add``: fetch, map, refuse duplicates, write;

@@ -2,19 +2,15 @@
 
 Defaults live here; the environment overrides them (for mirrors, proxies and tests):
 
-=====================  ==========================================  =================================
-variable               default                                     meaning
-=====================  ==========================================  =================================
-``KB_ARXIV_API_URL``   ``https://export.arxiv.org/api/query``      arXiv API query endpoint
-``KB_ARXIV_DELAY``     ``3.0``                                     seconds between arXiv requests
-``KB_ARXIV_RETRIES``   ``3``                                       retries of a failed arXiv request
-``KB_S2_API_URL``      ``https://api.semanticscholar.org/graph/v1`` Semantic Scholar Graph API base
-``KB_S2_API_KEY``      (none; ``S2_API_KEY`` also read)            sent as the ``x-api-key`` header
-``KB_S2_RETRIES``      ``4``                                       retries on 429, 5xx, timeouts
-``KB_S2_BACKOFF``      ``1.0``                                     first backoff (s), doubled each try
-``KB_S2_MAX_WAIT``     ``60``                                      cap on one wait, Retry-After too
-``KB_HTTP_TIMEOUT``    ``30``                                      seconds to connect and per read
-=====================  ==========================================  =================================
+- ``KB_ARXIV_API_URL`` — arXiv API query endpoint (``https://export.arxiv.org/api/query``);
+- ``KB_ARXIV_DELAY`` — seconds between two arXiv requests (3.0);
+- ``KB_ARXIV_RETRIES`` — retries of a failed arXiv request (3);
+- ``KB_S2_API_URL`` — Semantic Scholar Graph API base (``https://api.semanticscholar.org/graph/v1``);
+- ``KB_S2_API_KEY`` (or ``S2_API_KEY``) — sent as the ``x-api-key`` header when set;
+- ``KB_S2_RETRIES`` — retries on HTTP 429 / 5xx, timeouts and refused connections (4);
+- ``KB_S2_BACKOFF`` — first wait in seconds, doubled on each retry (1.0);
+- ``KB_S2_MAX_WAIT`` — cap on any single wait, a server's ``Retry-After`` included (60);
+- ``KB_HTTP_TIMEOUT`` — seconds allowed to connect, and between bytes of an answer (30).
 
 The 3-second delay is what arXiv's terms of use ask for ("no more than one request every
 three seconds"); lower it only for a local server.
