@@ -9,12 +9,17 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass, field
 from functools import cached_property
+from typing import TYPE_CHECKING
 
 from kb.catalog import Catalog
 from kb.models import Entry
 from kb.site import urls
 from kb.site.html import esc, link
 from kb.site.settings import SiteSettings
+
+if TYPE_CHECKING:
+    from kb.graph import CitationGraph, Related
+
 
 @dataclass
 class SiteContext:
@@ -23,56 +28,42 @@ class SiteContext:
     catalog: Catalog
     settings: SiteSettings = field(default_factory=SiteSettings)
 
-    # -- indexes ----------------------------------------------------------------------------
+    # -- the graph (kb.graph) and what the pages ask it ------------------------------------
 
     @cached_property
-    def graph(self):  # noqa: ANN201 - kb.graph is imported lazily, only when a page needs it
+    def graph(self) -> CitationGraph:
         from kb.graph import CitationGraph
 
-        return CitationGraph.from_catalog(self.catalog)
+        return CitationGraph.for_catalog(self.catalog)
 
-    @cached_property
-    def cited_by(self) -> dict[str, list[str]]:
-        """Entry id → ids of the catalog entries that cite it, sorted by year then id."""
-        index: dict[str, list[str]] = defaultdict(list)
-        for entry in self.catalog:
-            for target in entry.cites:
-                index[target].append(entry.id)
-        return {key: self.sorted_ids(ids) for key, ids in index.items()}
+    def linked_from(self, entry_id: str, edge_types: tuple[str, ...]) -> list[str]:
+        """Ids of the entries with an edge of one of ``edge_types`` into ``entry_id``, sorted."""
+        return self.sorted_ids([s for s, _ in self.graph.sources(entry_id, edge_types)])
 
-    @cached_property
-    def built_upon_by(self) -> dict[str, list[str]]:
-        """Entry id → ids of entries whose ``builds_on`` names it."""
-        index: dict[str, list[str]] = defaultdict(list)
-        for entry in self.catalog:
-            for target in entry.builds_on:
-                index[target].append(entry.id)
-        return {key: self.sorted_ids(ids) for key, ids in index.items()}
+    def cited_by(self, entry_id: str) -> list[str]:
+        """Entries whose ``cites`` names it (papers cite, surveys review)."""
+        return self.linked_from(entry_id, ("cites", "reviews"))
 
-    @cached_property
-    def entries_by_method(self) -> dict[str, list[str]]:
-        """Method id → ids of entries whose ``methods`` names it."""
-        index: dict[str, list[str]] = defaultdict(list)
-        for entry in self.catalog:
-            for method in entry.methods:
-                index[method].append(entry.id)
-        return {key: self.sorted_ids(ids) for key, ids in index.items()}
+    def built_upon_by(self, entry_id: str) -> list[str]:
+        """Entries whose ``builds_on`` names it."""
+        return self.linked_from(entry_id, ("builds_on",))
+
+    def about_method(self, method_id: str) -> list[str]:
+        """Entries that introduce, use, explain or review a method."""
+        return self.linked_from(method_id, ("introduces", "reviews"))
+
+    def related(self, entry_id: str) -> list[Related]:
+        """The entries most related to ``entry_id``, best first (:mod:`kb.graph.related`)."""
+        return self.graph.related(entry_id, limit=self.settings.related_count)
 
     @cached_property
     def edges(self) -> list[tuple[str, str, str]]:
-        """Every ``(source, target, type)`` edge between two catalog entries, sorted.
+        """Every ``(source, target, type)`` edge between two entries, sorted; types are
+        ``cites``, ``builds_on``, ``introduces`` and ``reviews`` (:mod:`kb.graph`)."""
+        from kb.graph import LINK_EDGES
 
-        Types: ``cites``, ``builds_on``, ``uses`` (an entry's ``methods``) and ``introduces``
-        (a method's ``papers``, drawn paper → method).
-        """
-        known = self.catalog.entries
-        found: set[tuple[str, str, str]] = set()
-        for entry in self.catalog:
-            found.update((entry.id, t, "cites") for t in entry.cites)
-            found.update((entry.id, t, "builds_on") for t in entry.builds_on)
-            found.update((entry.id, m, "uses") for m in entry.methods)
-            found.update((p, entry.id, "introduces") for p in entry.papers)
-        return sorted(e for e in found if e[0] in known and e[1] in known and e[0] != e[1])
+        return sorted({(s, t, kind) for s, t, kind in self.graph.graph.edges(keys=True)
+                       if kind in LINK_EDGES})
 
     @cached_property
     def edges_by_entry(self) -> dict[str, list[tuple[str, str, str]]]:
@@ -82,6 +73,22 @@ class SiteContext:
             index[edge[0]].append(edge)
             index[edge[1]].append(edge)
         return dict(index)
+
+    # -- BibTeX (kb.export.bibtex) ----------------------------------------------------------
+
+    @cached_property
+    def bibtex_keys(self) -> dict[str, str]:
+        from kb.export.bibtex_keys import bibtex_keys
+
+        return bibtex_keys(self.catalog)
+
+    def bibtex(self, entry: Entry) -> str:
+        """The entry's BibTeX record, with the key ``kb export`` gives it."""
+        from kb.export.bibtex import bibtex_record
+
+        return bibtex_record(entry, self.bibtex_keys[entry.id])
+
+    # -- the topic tree ---------------------------------------------------------------------
 
     @cached_property
     def topic_children(self) -> dict[str | None, list[str]]:
@@ -123,14 +130,6 @@ class SiteContext:
         """Ids of known entries, oldest first (undated last), then by id; unknown ids dropped."""
         known = [i for i in dict.fromkeys(ids) if i in self.catalog.entries]
         return sorted(known, key=lambda i: (self.catalog.entries[i].year or 10_000, i))
-
-    def related(self, entry_id: str) -> list[tuple[str, float]]:
-        """The entries most related to ``entry_id`` with their scores, best first."""
-        return []  # PENDING: helper-5's CitationGraph.related
-
-    def bibtex(self, entry: Entry) -> str:
-        """The entry's BibTeX record."""
-        return ""  # PENDING: helper-5's kb.export.bibtex
 
     # -- links ------------------------------------------------------------------------------
 

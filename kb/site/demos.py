@@ -1,22 +1,28 @@
 """Method pages ↔ demos: the demo's source file, read at build time, and its run link.
 
-A method's ``demo`` name maps to ``demos/<name with - as _>.py`` (``score-sde`` →
-``demos/score_sde.py``). The page embeds that file as it is when the site is built, so the
-documentation cannot drift from the code.
+A method's ``demo`` is a method id (its URL path in the demo app); :data:`DEMO_FILES` says
+which ``demos/`` file implements it, and any other name maps to ``demos/<name, - as _>.py``.
+The page embeds that file as it is when the site is built, so the documentation cannot drift
+from the code.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
-from urllib.parse import quote, urlencode
 
 from kb.models import SLUG_RE
 
-# Sampling steps the "Run the demo" link starts with (the demo app lets the reader change it).
+DEMO_FILES = {
+    "ddpm": "ddpm.py", "ddim": "ddim.py", "ldm": "ldm.py",
+    "progressive-distillation": "distill.py", "consistency-models": "consistency.py",
+    "score-sde": "score_sde.py", "flow-matching": "flow_matching.py",
+}
+# Sampling steps the "Run the demo" link starts with: the demo pages' own defaults
+# (demos/app_pages/*.py; DDPM always takes all T = 1000). The reader can change them there.
 DEFAULT_STEPS = {
-    "ddpm": 1000, "ddim": 50, "ldm": 50, "distill": 4, "consistency": 2, "score-sde": 500,
-    "flow-matching": 50,
+    "ddpm": 1000, "ddim": 20, "ldm": 50, "progressive-distillation": 4,
+    "consistency-models": 2, "score-sde": 200, "flow-matching": 20,
 }
 FALLBACK_STEPS = 50
 
@@ -33,16 +39,19 @@ class Demo:
 
 
 def demo_file_name(name: str) -> str | None:
-    """``score-sde`` → ``score_sde.py``; ``None`` for a name that is not a slug."""
+    """``progressive-distillation`` → ``distill.py``, ``rectified-flow`` →
+    ``rectified_flow.py``; ``None`` for a name that is not a slug."""
     if not SLUG_RE.match(name):
         return None
-    return name.replace("-", "_") + ".py"
+    return DEMO_FILES.get(name) or name.replace("-", "_") + ".py"
 
 
 def demo_url(base_url: str, name: str, steps: int | None = None) -> str:
-    """``{base_url}/{name}?steps=N`` — the demo app's deep link."""
+    """``{base_url}/{name}?steps=N``: the deep link of :func:`kb.launch.demo_page_url`."""
+    from kb.launch import demo_page_url
+
     steps = steps if steps is not None else DEFAULT_STEPS.get(name, FALLBACK_STEPS)
-    return f"{base_url.rstrip('/')}/{quote(name)}?{urlencode({'steps': steps})}"
+    return demo_page_url(base_url, name, {"steps": str(steps)})
 
 
 def find_demo(demos_dir: Path, name: str | None, base_url: str) -> Demo | None:

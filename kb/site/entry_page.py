@@ -12,14 +12,10 @@ from kb.models import Entry
 from kb.site import urls
 from kb.site.context import SiteContext
 from kb.site.fragments import block, entry_list, front_matter, heading
+from kb.site.graph_data import neighbourhood_data
 from kb.site.html import esc, external_link, json_for_script, link
 from kb.site.markdown_text import render_markdown
-from kb.site.graph_data import neighbourhood_data
 from kb.site.timeline_page import year_anchor
-
-ARXIV_ABS = "https://arxiv.org/abs/"
-ARXIV_PDF = "https://arxiv.org/pdf/"
-DOI_ORG = "https://doi.org/"
 
 
 def render_entry_page(ctx: SiteContext, entry: Entry) -> str:
@@ -58,9 +54,9 @@ def metadata(ctx: SiteContext, src: str, entry: Entry) -> str:
     if entry.venue:
         rows.append(("Venue", esc(entry.venue)))
     if entry.arxiv:
-        rows.append(("arXiv", external_link(ARXIV_ABS + entry.arxiv, entry.arxiv)))
+        rows.append(("arXiv", external_link(urls.ARXIV_ABS + entry.arxiv, entry.arxiv)))
     if entry.doi:
-        rows.append(("DOI", external_link(DOI_ORG + entry.doi, entry.doi)))
+        rows.append(("DOI", external_link(urls.DOI_ORG + entry.doi, entry.doi)))
     if entry.url:
         rows.append(("URL", external_link(entry.url, entry.url)))
     if entry.topics:
@@ -96,42 +92,48 @@ def links_section(entry: Entry) -> str:
     if entry.url:
         items.append(("page", entry.url))
     if entry.arxiv:
-        items.append(("pdf (arXiv)", ARXIV_PDF + entry.arxiv))
+        items.append(("pdf (arXiv)", urls.ARXIV_PDF + entry.arxiv))
     items += list(entry.links.items())
     if not items:
         return ""
     lis = "".join(f"<li><strong>{esc(name)}</strong>: {external_link(url, url)}</li>"
                   for name, url in items)
-    return heading("Links") + block(f'<ul class="kb-links">{lis}</ul>')
+    return heading("Links", searchable=False) + block(f'<ul class="kb-links">{lis}</ul>')
 
 
 def citations_section(ctx: SiteContext, src: str, entry: Entry) -> str:
     """What the entry cites and builds on, and the catalog entries that cite or build on it."""
-    parts = [heading("Cites"), block(entry_list(ctx, src, ctx.sorted_ids(entry.cites),
-                                                "Cites no catalog entry."))]
+    def listed(title: str, ids: list[str], empty: str = "None in the catalog yet.") -> str:
+        return heading(title, searchable=False) + block(entry_list(ctx, src, ids, empty))
+
+    parts = [listed("Cites", ctx.sorted_ids(entry.cites), "Cites no catalog entry.")]
     if entry.builds_on:
-        parts += [heading("Builds on"), block(entry_list(ctx, src,
-                                                         ctx.sorted_ids(entry.builds_on)))]
-    parts += [heading("Cited by"), block(entry_list(ctx, src, ctx.cited_by.get(entry.id, []),
-                                                    "No catalog entry cites it yet."))]
-    built_upon = ctx.built_upon_by.get(entry.id, [])
+        parts.append(listed("Builds on", ctx.sorted_ids(entry.builds_on)))
+    parts.append(listed("Cited by", ctx.cited_by(entry.id), "No catalog entry cites it yet."))
+    built_upon = ctx.built_upon_by(entry.id)
     if built_upon:
-        parts += [heading("Built upon by"), block(entry_list(ctx, src, built_upon))]
+        parts.append(listed("Built upon by", built_upon))
     return "".join(parts)
 
 
 def related_section(ctx: SiteContext, src: str, entry: Entry) -> str:
-    """The most related entries, with the graph's similarity score."""
+    """The most related entries with their score and, on hover, what the score is made of."""
     related = ctx.related(entry.id)
     if not related:
         return ""
     items = []
-    for other_id, score in related:
-        other = ctx.catalog.entries[other_id]
-        items.append(f'<li class="kb-item"><span class="kb-score" title="relatedness score">'
-                     f'{score:.2f}</span> <span class="kb-badge kb-badge--{esc(other.kind)}">'
-                     f"{esc(other.kind)}</span> {ctx.entry_link(src, other_id)}</li>")
-    return heading("Related") + block(f'<ul class="kb-list kb-related">{"".join(items)}</ul>')
+    for found in related:
+        why = (f"co-cited {found.cocitation} · shared references {found.coupling} · "
+               f"linked {found.linked} · shared topics {found.topics} · shared tags "
+               f"{found.tags}")
+        items.append(f'<li class="kb-item"><span class="kb-score" title="{esc(why)}">'
+                     f"{found.score:.2f}</span> <span class=\"kb-badge kb-badge--"
+                     f'{esc(found.kind)}">{esc(found.kind)}</span> '
+                     f"{ctx.entry_link(src, found.id)}</li>")
+    return heading("Related", searchable=False) + block(
+        f'<ul class="kb-list kb-related">{"".join(items)}</ul>'
+        '<p class="kb-byline">Score: entries citing both, references shared, a direct link '
+        "(1 each), shared topics (½) and tags (¼).</p>")
 
 
 def neighbourhood_section(ctx: SiteContext, src: str, entry: Entry) -> str:
@@ -139,7 +141,7 @@ def neighbourhood_section(ctx: SiteContext, src: str, entry: Entry) -> str:
     data = neighbourhood_data(ctx, src, entry)
     if len(data["nodes"]) < 2:
         return ""
-    return heading("Neighbourhood") + block(
+    return heading("Neighbourhood", searchable=False) + block(
         '<div class="kb-graph kb-graph--small" data-kb-graph="neighbourhood" '
         'data-kb-graph-data="kb-neighbourhood-data" role="img" '
         'aria-label="Graph of this entry and its neighbours"></div>'
@@ -161,7 +163,7 @@ def timeline_section(ctx: SiteContext, src: str, entry: Entry) -> str:
     for year in range(first, last + 1):
         cls = ' class="is-current"' if year == entry.year else ""
         items.append(f"<li{cls}>{link(timeline + '#' + year_anchor(year), str(year))}</li>")
-    return heading("On the timeline") + block(
+    return heading("On the timeline", searchable=False) + block(
         f'<ol class="kb-yearstrip" aria-label="Years">{"".join(items)}</ol>')
 
 
@@ -170,7 +172,7 @@ def bibtex_section(ctx: SiteContext, entry: Entry) -> str:
     bibtex = ctx.bibtex(entry)
     if not bibtex:
         return ""
-    return heading("BibTeX") + block(
+    return heading("BibTeX", searchable=False) + block(
         f'<div class="kb-bibtex"><button type="button" class="md-button kb-copy" '
         f'data-kb-copy="kb-bibtex-{esc(entry.id)}">Copy BibTeX</button>'
         f'<pre><code id="kb-bibtex-{esc(entry.id)}">{esc(bibtex)}</code></pre></div>')

@@ -8,6 +8,7 @@ from collections.abc import Iterable
 from kb.models import Entry
 from kb.site.context import SiteContext
 from kb.site.html import esc
+from kb.site.html_stash import wrap
 
 
 def front_matter(title: str, *, tags: Iterable[str] = (), **meta: object) -> str:
@@ -27,13 +28,20 @@ def front_matter(title: str, *, tags: Iterable[str] = (), **meta: object) -> str
 
 
 def block(html: str) -> str:
-    """An HTML block for Markdown: it must stand alone between blank lines."""
-    return "\n" + html.strip() + "\n\n"
+    """An HTML block for Markdown (kept away from the Markdown parser, see html_stash)."""
+    return wrap(html)
 
 
-def heading(text: str, level: int = 2, anchor: str | None = None) -> str:
-    """A Markdown heading for fixed (non-catalog) text, so it enters the table of contents."""
-    suffix = f" {{ #{anchor} }}" if anchor else ""
+def heading(text: str, level: int = 2, anchor: str | None = None,
+            searchable: bool = True) -> str:
+    """A Markdown heading for fixed (non-catalog) text, so it enters the table of contents.
+
+    ``searchable=False`` keeps the section out of the search index (lists of other entries,
+    graphs, BibTeX): a search for a title then finds that entry's page, not every page that
+    cites it.
+    """
+    attrs = ([f"#{anchor}"] if anchor else []) + ([] if searchable else ["data-search-exclude"])
+    suffix = f" {{ {' '.join(attrs)} }}" if attrs else ""
     return f"\n{'#' * level} {text}{suffix}\n\n"
 
 
@@ -86,8 +94,9 @@ def entry_table(ctx: SiteContext, from_src: str, entries: Iterable[Entry]) -> st
             f"<td>{topics}</td></tr>")
     if not rows:
         return '<p class="kb-empty">None in the catalog yet.</p>'
-    return ('<table class="kb-table">\n<thead><tr><th>Title</th><th>Authors</th><th>Year</th>'
-            "<th>Venue</th><th>Topics</th></tr></thead>\n<tbody>\n" + "\n".join(rows)
+    return ('<table class="kb-table" data-search-exclude>\n<thead><tr><th>Title</th>'
+            "<th>Authors</th><th>Year</th><th>Venue</th><th>Topics</th></tr></thead>\n<tbody>\n"
+            + "\n".join(rows)
             + "\n</tbody>\n</table>")
 
 

@@ -1,7 +1,8 @@
 """Graph data for the browser: the whole citation graph (``assets/data/graph.json``) and each
 entry's 1-hop neighbourhood (embedded in its page).
 
-Nodes are catalog entries; edges are typed (``cites``, ``builds_on``, ``introduces``, ``uses``).
+Nodes are catalog entries; edges are the entry-to-entry edges of :mod:`kb.graph` (``cites``,
+``builds_on``, ``introduces``, ``reviews``).
 The full graph carries precomputed positions (a seeded force-directed layout), so the page
 draws at once and looks the same on every visit. URLs are relative to the page that shows
 the graph.
@@ -9,13 +10,17 @@ the graph.
 
 from __future__ import annotations
 
+import math
+
+import numpy as np
+
 from kb.models import Entry
 from kb.site import urls
 from kb.site.context import SiteContext
 from kb.site.lineage import short_label
 
 NEIGHBOURHOOD_LIMIT = 40
-LAYOUT_SCALE = 1000.0
+NODE_SPACING = 40.0  # roughly the distance between neighbouring nodes, in graph units
 LAYOUT_SEED = 7
 
 
@@ -39,16 +44,84 @@ def full_graph_data(ctx: SiteContext) -> dict[str, object]:
 
 def layout_positions(node_ids: list[str], edges: list[tuple[str, str, str]]
                      ) -> dict[str, tuple[float, float]]:
-    """A seeded Fruchterman–Reingold layout (networkx), scaled to ±:data:`LAYOUT_SCALE`."""
-    import networkx as nx
+    """Each connected component laid out by :func:`force_layout`, sized by its number of
+    nodes, then the components packed in rows, largest first — so a few isolated entries do
+    not shrink the main cluster to a dot."""
+    placed: dict[str, tuple[float, float]] = {}
+    row_width = 3 * NODE_SPACING * math.sqrt(len(node_ids))
+    x = y = row_height = 0.0
+    for component in connected_components(node_ids, edges):
+        radius = NODE_SPACING * math.sqrt(len(component))
+        index = {node: i for i, node in enumerate(component)}
+        pairs = [(index[s], index[t]) for s, t, _ in edges if s in index and t in index]
+        xs, ys = force_layout(len(component), pairs)
+        if x > 0 and x + 2 * radius > row_width:
+            x, y, row_height = 0.0, y + row_height + NODE_SPACING, 0.0
+        for node, px, py in zip(component, xs, ys, strict=True):
+            placed[node] = (round(x + radius + radius * float(px), 1),
+                            round(y + radius + radius * float(py), 1))
+        x += 2 * radius + NODE_SPACING
+        row_height = max(row_height, 2 * radius)
+    return placed
 
-    graph = nx.Graph()
-    graph.add_nodes_from(sorted(node_ids))
-    graph.add_edges_from((s, t) for s, t, _ in edges)
-    if not node_ids:
-        return {}
-    positions = nx.spring_layout(graph, seed=LAYOUT_SEED, scale=LAYOUT_SCALE)
-    return {node: (round(float(x), 1), round(float(y), 1)) for node, (x, y) in positions.items()}
+
+def connected_components(node_ids: list[str], edges: list[tuple[str, str, str]]
+                         ) -> list[list[str]]:
+    """Components (union–find), each sorted, largest first, ties by first id."""
+    parent = {node: node for node in node_ids}
+
+    def root(node: str) -> str:
+        while parent[node] != node:
+            parent[node] = parent[parent[node]]
+            node = parent[node]
+        return node
+
+    for source, target, _ in edges:
+        if source in parent and target in parent:
+            parent[root(source)] = root(target)
+    groups: dict[str, list[str]] = {}
+    for node in sorted(node_ids):
+        groups.setdefault(root(node), []).append(node)
+    return sorted(groups.values(), key=lambda c: (-len(c), c[0]))
+
+
+def force_layout(count: int, pairs: list[tuple[int, int]], iterations: int = 50,
+                 seed: int = LAYOUT_SEED) -> tuple[np.ndarray, np.ndarray]:
+    """Fruchterman & Reingold (1991): nodes repel with k²/d, linked nodes attract with d²/k,
+    k = 1/√n; each step moves a node at most the temperature t, which cools linearly.
+    Vectorised over all pairs (n × n float32 arrays). Citation graphs have a dense core of
+    hubs, so distances from the centre are then spread by r → √r (a fisheye) to open it up.
+    Returns x, y scaled to [-1, 1]."""
+    rng = np.random.default_rng(seed)
+    x = rng.uniform(-1, 1, count).astype(np.float32)
+    y = rng.uniform(-1, 1, count).astype(np.float32)
+    if count < 2:
+        return np.zeros(count, np.float32), np.zeros(count, np.float32)
+    linked = np.zeros((count, count), np.float32)
+    for a, b in pairs:
+        linked[a, b] = linked[b, a] = 1.0
+    k2 = np.float32(1.0 / count)
+    k = np.sqrt(k2)
+    temperature = 0.1
+    cooling = temperature / (iterations + 1)
+    for _ in range(iterations):
+        dx = x[:, None] - x[None, :]  # (n, n)
+        dy = y[:, None] - y[None, :]
+        d2 = np.maximum(dx * dx + dy * dy, np.float32(1e-4))
+        # force along (dx, dy) / d:  k²/d − A·d²/k, written over d² to reuse dx, dy
+        force = k2 / d2 - linked * np.sqrt(d2) / k
+        fx, fy = (dx * force).sum(axis=1), (dy * force).sum(axis=1)
+        step = temperature / np.maximum(np.hypot(fx, fy), np.float32(0.01))
+        x += fx * step
+        y += fy * step
+        temperature -= cooling
+    x -= x.mean()
+    y -= y.mean()
+    radius = np.hypot(x, y)
+    spread = np.sqrt(radius / max(float(radius.max()), 1e-9)) / np.maximum(radius, 1e-9)
+    x, y = x * spread, y * spread
+    extent = max(float(np.abs(x).max()), float(np.abs(y).max()), 1e-9)
+    return x / extent, y / extent
 
 
 def neighbourhood_data(ctx: SiteContext, src: str, entry: Entry) -> dict[str, object]:

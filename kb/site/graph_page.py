@@ -31,8 +31,9 @@ def render_graph_page(ctx: SiteContext) -> str:
     fallback = (f'<noscript><p>The graph needs JavaScript. Browse the '
                 f'<a href="{esc(ctx.href(SRC, urls.CATALOG_INDEX))}">catalog</a> instead.'
                 "</p></noscript>")
-    return (front_matter("Citation graph", hide=["toc"]) + "# Citation graph\n\n"
+    return (front_matter("Citation graph", hide=["navigation", "toc"]) + "# Citation graph\n\n"
             f"{len(ctx.catalog)} entries and {len(ctx.edges)} links: *cites*, *builds on*, "
-            "*introduces* (paper → method) and *uses* (entry → method). Drag to pan, scroll "
-            "to zoom, click a node to open its page.\n"
+            "*introduces* (an entry → the method it introduces, uses or explains) and "
+            "*reviews* (a survey → what it covers). Drag to pan, scroll to zoom, click a node "
+            "to open its page.\n"
             + block(controls) + block(canvas) + block(fallback))

@@ -74,7 +74,7 @@ def render_topic_page(ctx: SiteContext, topic_id: str) -> str:
     for kind in KINDS:
         of_kind = [e.id for e in entries if e.kind == kind]
         if of_kind:
-            parts.append(heading(KIND_TITLES[kind], anchor=f"kind-{kind}"))
+            parts.append(heading(KIND_TITLES[kind], anchor=f"kind-{kind}", searchable=False))
             parts.append(block(entry_list(ctx, src, of_kind)))
     if not entries:
         parts.append(block('<p class="kb-empty">No entries in this topic yet.</p>'))

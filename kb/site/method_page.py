@@ -56,7 +56,8 @@ def equations_section(method: Entry) -> str:
         return ""
     blocks = "".join(f'<div class="arithmatex kb-equation">\\[{esc(tex)}\\]</div>'
                      for tex in method.equations)
-    return heading("Equations") + block(f'<div class="kb-equations">{blocks}</div>')
+    return (heading("Equations", searchable=False)
+            + block(f'<div class="kb-equations">{blocks}</div>'))
 
 
 def lineage_section(ctx: SiteContext, src: str, method: Entry) -> str:
@@ -64,24 +65,22 @@ def lineage_section(ctx: SiteContext, src: str, method: Entry) -> str:
     def builds_on(entry_id: str) -> list[str]:
         return ctx.sorted_ids(ctx.catalog.entries[entry_id].builds_on)
 
-    def built_upon_by(entry_id: str) -> list[str]:
-        return ctx.built_upon_by.get(entry_id, [])
-
-    nodes, edges = lineage(method.id, builds_on, built_upon_by)
+    nodes, edges = lineage(method.id, builds_on, ctx.built_upon_by)
     if len(nodes) < 2:
         return ""
     svg = lineage_svg(nodes, edges, ctx.catalog.entries, lambda e: ctx.entry_href(src, e))
-    return heading("Lineage") + block(f'<div class="kb-lineage-wrap">{svg}</div>')
+    return heading("Lineage", searchable=False) + block(f'<div class="kb-lineage-wrap">{svg}</div>')
 
 
 def key_papers_section(ctx: SiteContext, src: str, method: Entry) -> str:
     """The papers that introduced the method, then other entries about it."""
     introducing = ctx.sorted_ids(method.papers)
-    about = [i for i in ctx.entries_by_method.get(method.id, []) if i not in introducing]
-    parts = heading("Key papers") + block(entry_list(ctx, src, introducing,
+    about = [i for i in ctx.about_method(method.id) if i not in introducing]
+    parts = heading("Key papers", searchable=False) + block(entry_list(ctx, src, introducing,
                                                      "No introducing paper listed yet."))
     if about:
-        parts += heading("Also about it", level=3) + block(entry_list(ctx, src, about))
+        parts += (heading("Also about it", level=3, searchable=False)
+                  + block(entry_list(ctx, src, about)))
     return parts
 
 

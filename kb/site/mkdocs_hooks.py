@@ -21,6 +21,7 @@ from kb.errors import KbError
 from kb.site import urls
 from kb.site.context import SiteContext
 from kb.site.home import fill_home
+from kb.site.html_stash import restore, stash
 from kb.site.nav import site_nav
 from kb.site.pages import generate_site_files
 from kb.site.settings import catalog_dir, site_settings
@@ -28,11 +29,13 @@ from kb.site.settings import catalog_dir, site_settings
 log = logging.getLogger("mkdocs.plugins.kb")
 
 _site: SiteContext | None = None
+_stashed: dict[str, list[str]] = {}  # page → its HTML blocks, between markdown and content
 
 
 def on_config(config: MkDocsConfig) -> MkDocsConfig:
     """Load the catalog (an invalid one stops the build) and set the navigation."""
     global _site
+    logging.getLogger("jieba").setLevel(logging.WARNING)  # search's Chinese segmenter chatters
     config_dir = Path(config.config_file_path).resolve().parent
     path = catalog_dir(config.extra, config_dir)
     try:
@@ -48,7 +51,11 @@ def on_config(config: MkDocsConfig) -> MkDocsConfig:
 
 def on_files(files: Files, config: MkDocsConfig) -> Files:
     """Add every generated page; entry pages stay out of the navigation."""
-    for src, content in generate_site_files(_context()).items():
+    try:
+        generated = generate_site_files(_context())
+    except KbError as error:  # e.g. two entries whose BibTeX keys would clash
+        raise PluginError(error.render()) from error
+    for src, content in generated.items():
         if files.get_file_from_path(src) is not None:
             raise PluginError(f"{config.docs_dir}/{src} clashes with a generated page: "
                               "remove it (pages made from the catalog are never written)")
@@ -59,10 +66,16 @@ def on_files(files: Files, config: MkDocsConfig) -> Files:
 
 
 def on_page_markdown(markdown: str, page: Page, config: MkDocsConfig, files: Files) -> str:
-    """Fill the hand-written home page's markers with catalog content."""
+    """Fill the home page's markers; set every generated HTML block aside for rendering."""
     if page.file.src_uri == urls.HOME:
-        return fill_home(markdown, _context())
+        markdown = fill_home(markdown, _context())
+    markdown, _stashed[page.file.src_uri] = stash(markdown)
     return markdown
+
+
+def on_page_content(html: str, page: Page, config: MkDocsConfig, files: Files) -> str:
+    """Put the generated HTML blocks back into the rendered page."""
+    return restore(html, _stashed.pop(page.file.src_uri, []))
 
 
 def on_serve(server: LiveReloadServer, config: MkDocsConfig, builder) -> LiveReloadServer:  # noqa: ANN001

@@ -1,10 +1,9 @@
 """Site settings: defaults here, overridden by ``mkdocs.yml`` ``extra:``, the environment
-(``KB_CATALOG``) and, above all, the ``kb build`` / ``kb serve`` flags (which write
-``extra.catalog``).
+(``KB_CATALOG``, ``KB_DEMO_BASE_URL``) and, above all, the ``kb build`` / ``kb serve`` flags.
 
-``extra`` keys read: ``catalog`` (catalog directory), ``demo_base_url`` (where the Streamlit
-demo app runs), ``demos_dir`` (the demos' source files). Relative paths are relative to the
-directory of ``mkdocs.yml``.
+``extra`` keys read: ``catalog`` (catalog directory; ``kb build --catalog`` sets it),
+``demo_base_url`` (where the Streamlit demo app runs), ``demos_dir`` (the demos' source
+files). Relative paths are relative to the directory of ``mkdocs.yml``.
 """
 
 from __future__ import annotations
@@ -39,9 +38,13 @@ def catalog_dir(extra: Mapping[str, object], config_dir: Path,
 
 
 def site_settings(extra: Mapping[str, object], config_dir: Path,
-                  use_directory_urls: bool = True) -> SiteSettings:
+                  use_directory_urls: bool = True,
+                  environ: Mapping[str, str] = os.environ) -> SiteSettings:
+    """``$KB_DEMO_BASE_URL`` (set by ``kb serve`` for the demo app it starts) before
+    ``extra.demo_base_url``."""
     return SiteSettings(
-        demo_base_url=str(extra.get("demo_base_url") or DEFAULT_DEMO_BASE_URL),
+        demo_base_url=str(environ.get("KB_DEMO_BASE_URL") or extra.get("demo_base_url")
+                          or DEFAULT_DEMO_BASE_URL),
         demos_dir=_resolve(str(extra.get("demos_dir") or "demos"), config_dir),
         use_directory_urls=use_directory_urls,
     )

@@ -62,20 +62,20 @@ def render_timeline_page(ctx: SiteContext) -> str:
     timeline = group_by_year(list(ctx.catalog), ctx.settings.first_timeline_year)
     first, last = min(timeline.years), max(timeline.years)
     parts = [
-        front_matter("Timeline"),
+        front_matter("Timeline", hide=["navigation"]),
         "# Timeline\n\n",
         f"Every entry by the year it was first released, {first}–{last}. "
         "Filter by kind or topic; the counts update as you choose.\n",
         block(_filters(ctx)),
     ]
     if timeline.earlier:
-        parts.append(heading(f"Before {first}", anchor="year-earlier"))
+        parts.append(heading(f"Before {first}", anchor="year-earlier", searchable=False))
         parts.append(block(_year_list(ctx, timeline.earlier, "earlier")))
     for year, entries in timeline.years.items():
-        parts.append(heading(str(year), anchor=year_anchor(year)))
+        parts.append(heading(str(year), anchor=year_anchor(year), searchable=False))
         parts.append(block(_year_list(ctx, entries, str(year))))
     if timeline.undated:
-        parts.append(heading("Undated", anchor="year-undated"))
+        parts.append(heading("Undated", anchor="year-undated", searchable=False))
         parts.append(block(_year_list(ctx, timeline.undated, "undated")))
     return "".join(parts)
 

@@ -22,6 +22,10 @@ CATALOG_INDEX = "catalog/index.md"
 TAGS = "catalog/tags.md"
 ENTRY_PAGES = "entries/"  # kept out of the navigation
 
+ARXIV_ABS = "https://arxiv.org/abs/"
+ARXIV_PDF = "https://arxiv.org/pdf/"
+DOI_ORG = "https://doi.org/"
+
 
 def entry_src(entry: Entry) -> str:
     """Methods have a method page; every other entry an entry page."""
@@ -53,11 +57,10 @@ def page_url(src: str, use_directory_urls: bool = True) -> str:
 
 
 def relative_url(from_src: str, to_src: str, use_directory_urls: bool = True) -> str:
-    """The href that leads from the page ``from_src`` to the page or file ``to_src``."""
+    """The href that leads from the page ``from_src`` to the page or file ``to_src``: up to the
+    site root, then down (``../../methods/ddim/``)."""
     here = page_url(from_src, use_directory_urls)
     there = page_url(to_src, use_directory_urls)
-    base = here if here.endswith("/") or not here else posixpath.dirname(here) + "/"
-    rel = posixpath.relpath(there or ".", base.rstrip("/") or ".")
-    if there.endswith("/") or not there:
-        rel = rel.rstrip("/") + "/"
-    return rel
+    if here == there:
+        return "./" if use_directory_urls else posixpath.basename(there)
+    return "../" * here.count("/") + there or "./"

@@ -1,0 +1,246 @@
+/* Citation graphs with the vendored Cytoscape.js.
+ *
+ *   <div data-kb-graph="full" data-kb-graph-src="…/graph.json">   the graph page
+ *   <div data-kb-graph="neighbourhood" data-kb-graph-data="ID">   an entry's 1-hop graph, its
+ *                                                                 JSON in <script id="ID">
+ * Nodes: {id, label, title, kind, year, url[, x, y][, self]}; edges: {source, target, type}.
+ * Labels are drawn on the canvas (never parsed as HTML); the legend and the search box use
+ * textContent. Clicking a node opens its page. The finished graph is window.kbGraph, and
+ * the container gets data-kb-ready="1".
+ */
+(function () {
+  "use strict";
+
+  var KIND_COLOURS = {
+    paper: "#3f51b5", survey: "#009688", tutorial: "#ff9800", book: "#795548",
+    repo: "#607d8b", system: "#e91e63", list: "#9c27b0", method: "#f44336",
+  };
+  var EDGE_COLOURS = {
+    cites: "#9e9e9e", builds_on: "#f44336", introduces: "#ff9800", reviews: "#8bc34a",
+  };
+  // Viridis stops, oldest → newest.
+  var YEAR_STOPS = ["#440154", "#3b528b", "#21918c", "#5ec962", "#fde725"];
+
+  function hexToRgb(hex) {
+    var n = parseInt(hex.slice(1), 16);
+    return [(n >> 16) & 255, (n >> 8) & 255, n & 255];
+  }
+
+  function yearColour(year, first, last) {
+    if (year === null || year === undefined) return "#bdbdbd";
+    var t = last > first ? (year - first) / (last - first) : 1;
+    var scaled = t * (YEAR_STOPS.length - 1);
+    var i = Math.min(Math.floor(scaled), YEAR_STOPS.length - 2);
+    var f = scaled - i, a = hexToRgb(YEAR_STOPS[i]), b = hexToRgb(YEAR_STOPS[i + 1]);
+    var rgb = a.map(function (v, k) { return Math.round(v + (b[k] - v) * f); });
+    return "rgb(" + rgb.join(",") + ")";
+  }
+
+  function yearRange(nodes) {
+    var years = nodes.map(function (n) { return n.year; })
+                     .filter(function (y) { return typeof y === "number"; });
+    return years.length ? [Math.min.apply(null, years), Math.max.apply(null, years)] : [0, 0];
+  }
+
+  function colourNodes(cy, mode, range) {
+    cy.batch(function () {
+      cy.nodes().forEach(function (node) {
+        node.data("colour", nodeColour(node.data(), mode, range));
+      });
+    });
+  }
+
+  function textColour(container) {
+    return getComputedStyle(container).color || "#333";
+  }
+
+  // The page background as rgb(): Cytoscape does not read hsl() with units or CSS variables.
+  function backgroundColour() {
+    var probe = document.createElement("span");
+    probe.style.color = "var(--md-default-bg-color)";
+    document.body.appendChild(probe);
+    var colour = getComputedStyle(probe).color;
+    probe.remove();
+    return colour || "#fff";
+  }
+
+  function style(container) {
+    return [
+      { selector: "node", style: {
+        "background-color": "data(colour)", "label": "data(label)", "width": 14, "height": 14,
+        "font-size": 9, "color": textColour(container), "text-valign": "bottom",
+        "text-margin-y": 3, "min-zoomed-font-size": 7,
+        "text-background-color": backgroundColour(), "text-background-opacity": 0.75,
+        "text-background-padding": 1 } },
+      { selector: "node[?self]", style: {
+        "width": 24, "height": 24, "font-size": 11, "font-weight": "bold",
+        "text-valign": "top", "text-margin-y": -4,  // clear of the neighbours' labels
+        "border-width": 3, "border-color": textColour(container) } },
+      { selector: "node.kb-found", style: {
+        "width": 26, "height": 26, "border-width": 4, "border-color": "#ffc107",
+        "font-size": 14, "z-index": 10 } },
+      { selector: "edge", style: {
+        "width": 1, "curve-style": "straight", "target-arrow-shape": "triangle",
+        "arrow-scale": 0.6, "opacity": 0.55,
+        "line-color": "data(colour)", "target-arrow-color": "data(colour)" } },
+    ];
+  }
+
+  function nodeColour(node, mode, range) {
+    return mode === "year" ? yearColour(node.year, range[0], range[1])
+                           : KIND_COLOURS[node.kind] || "#9e9e9e";
+  }
+
+  function elements(data, mode, range) {
+    var nodes = data.nodes.map(function (n) {
+      var element = { group: "nodes", data: Object.assign({}, n, {
+        colour: nodeColour(n, mode, range) }) };
+      if (typeof n.x === "number") element.position = { x: n.x, y: n.y };
+      return element;
+    });
+    var edges = data.edges.map(function (e, i) {
+      return { group: "edges", data: {
+        id: "e" + i, source: e.source, target: e.target, type: e.type,
+        colour: EDGE_COLOURS[e.type] || "#9e9e9e" } };
+    });
+    return nodes.concat(edges);
+  }
+
+  function draw(container, data, options) {
+    var cy = cytoscape({
+      container: container,
+      elements: elements(data, options.colour, yearRange(data.nodes)),
+      style: style(container),
+      layout: options.layout,
+      minZoom: 0.05,
+      maxZoom: 4,
+      userZoomingEnabled: options.zoom,
+    });
+    cy.on("tap", "node", function (event) {
+      var url = event.target.data("url");
+      if (url) window.location.href = url;
+    });
+    // Follow Material's light/dark toggle: label colours come from the page's text colour.
+    new MutationObserver(function () { cy.style(style(container)); })
+      .observe(document.body, { attributes: true, attributeFilter: ["data-md-color-scheme"] });
+    return cy;
+  }
+
+  function legend(element, mode, range) {
+    if (!element) return;
+    element.textContent = "";
+    var items = mode === "year"
+      ? [[String(range[0]), yearColour(range[0], range[0], range[1])],
+         [String(Math.round((range[0] + range[1]) / 2)),
+          yearColour((range[0] + range[1]) / 2, range[0], range[1])],
+         [String(range[1]), yearColour(range[1], range[0], range[1])]]
+      : Object.keys(KIND_COLOURS).map(function (k) { return [k, KIND_COLOURS[k]]; });
+    items.forEach(function (item) {
+      var span = document.createElement("span");
+      span.className = "kb-legend-item";
+      var dot = document.createElement("span");
+      dot.className = "kb-legend-dot";
+      dot.style.backgroundColor = item[1];
+      span.appendChild(dot);
+      span.appendChild(document.createTextNode(item[0]));
+      element.appendChild(span);
+    });
+  }
+
+  function findNodes(cy, query) {
+    var q = query.trim().toLowerCase();
+    if (!q) return cy.collection();
+    return cy.nodes().filter(function (node) {
+      return node.id().toLowerCase() === q ||
+             String(node.data("title")).toLowerCase().indexOf(q) >= 0 ||
+             String(node.data("label")).toLowerCase().indexOf(q) >= 0 ||
+             node.id().toLowerCase().indexOf(q) >= 0;
+    });
+  }
+
+  function setupFull(container) {
+    fetch(container.dataset.kbGraphSrc)
+      .then(function (response) {
+        if (!response.ok) throw new Error("graph data: HTTP " + response.status);
+        return response.json();
+      })
+      .then(function (data) {
+        var range = yearRange(data.nodes);
+        var colour = document.getElementById("kb-graph-colour");
+        var cy = draw(container, data, { layout: { name: "preset", fit: true, padding: 20 },
+                                         zoom: true, colour: colour ? colour.value : "kind" });
+        var search = document.getElementById("kb-graph-search");
+        var status = document.getElementById("kb-graph-status");
+        var titles = document.getElementById("kb-graph-titles");
+        var legendElement = document.getElementById("kb-graph-legend");
+        legend(legendElement, colour ? colour.value : "kind", range);
+        if (colour) colour.addEventListener("change", function () {
+          colourNodes(cy, colour.value, range);
+          legend(legendElement, colour.value, range);
+        });
+        if (titles) data.nodes.forEach(function (n) {
+          var option = document.createElement("option");
+          option.value = n.title;
+          titles.appendChild(option);
+        });
+        if (search) {
+          var run = function () {
+            cy.nodes().removeClass("kb-found");
+            var found = findNodes(cy, search.value);
+            found.addClass("kb-found");
+            if (status) status.textContent = search.value.trim()
+              ? found.length + (found.length === 1 ? " match" : " matches") : "";
+            if (found.length) cy.animate({ fit: { eles: found, padding: 80 } },
+                                         { duration: 300 });
+          };
+          search.addEventListener("change", run);
+          search.addEventListener("keydown", function (event) {
+            if (event.key === "Enter") run();
+          });
+        }
+        var fit = document.getElementById("kb-graph-fit");
+        if (fit) fit.addEventListener("click", function () {
+          cy.nodes().removeClass("kb-found");
+          cy.fit(undefined, 20);
+        });
+        window.kbGraph = cy;
+        container.dataset.kbReady = "1";
+      })
+      .catch(function (error) {
+        container.textContent = "The graph could not be loaded: " + error.message;
+      });
+  }
+
+  function setupNeighbourhood(container) {
+    var script = document.getElementById(container.dataset.kbGraphData);
+    if (!script) return;
+    var data = JSON.parse(script.textContent);
+    var cy = draw(container, data, {
+      layout: { name: "concentric", padding: 20, minNodeSpacing: 30, animate: false,
+                concentric: function (node) { return node.data("self") ? 2 : 1; },
+                levelWidth: function () { return 1; } },
+      zoom: false,
+      colour: "kind",
+    });
+    window.kbGraph = cy;
+    container.dataset.kbReady = "1";
+  }
+
+  function setup() {
+    if (typeof cytoscape === "undefined") return;
+    document.querySelectorAll("[data-kb-graph]").forEach(function (container) {
+      if (container.dataset.kbStarted) return;
+      container.dataset.kbStarted = "1";
+      if (container.dataset.kbGraph === "full") setupFull(container);
+      else setupNeighbourhood(container);
+    });
+  }
+
+  if (typeof document$ !== "undefined") {
+    document$.subscribe(setup);
+  } else if (document.readyState === "loading") {
+    document.addEventListener("DOMContentLoaded", setup);
+  } else {
+    setup();
+  }
+})();

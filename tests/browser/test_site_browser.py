@@ -1,0 +1,159 @@
+"""The built site in real headless Chromium: it loads cleanly and offline, search works in
+English and Chinese, maths renders, the graph and the timeline work, and hostile catalog
+strings show as text and never run.
+
+Expected values come from reading tests/data/site_catalog/: 10 entries, 2015 … 2024, three
+methods, DDIM's two equations.
+"""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+pytestmark = pytest.mark.browser
+
+ENTRIES = 10
+METHODS = 3
+
+
+def test_home_loads_cleanly_and_offline(visit) -> None:
+    visit.open("")
+    visit.screenshot("home.png", full_page=True)
+    page = visit.page
+    assert page.title() == "diffusion-kb"
+    assert page.locator(".kb-topic-map a", has_text="Fast sampling and distillation").count() == 1
+    assert page.locator(".md-tabs__link").all_inner_texts() == [
+        "Home", "Topics", "Methods", "Timeline", "Graph", "Catalog", "Guide"]
+    visit.assert_clean()
+
+
+def _search(page, query: str) -> list[str]:
+    page.locator("label.md-search__icon, .md-search__input").first.click()
+    field = page.locator("input.md-search__input")
+    field.fill(query)
+    field.press("End")  # Material searches on key events, which fill() alone does not send
+    page.wait_for_selector(".md-search-result__item", timeout=15_000)
+    return page.locator(".md-search-result__item a").evaluate_all(
+        "links => links.map(a => a.getAttribute('href'))")
+
+
+def test_search_finds_ddim_and_a_chinese_phrase(visit) -> None:
+    visit.open("")
+    hrefs = _search(visit.page, "DDIM")
+    assert any("methods/ddim/" in h for h in hrefs)
+    hrefs = _search(visit.page, "蒸餾")
+    assert any("entries/salimans-2022-progressive/" in h for h in hrefs)
+    visit.assert_clean()
+
+
+def test_graph_draws_every_entry_and_a_click_opens_its_page(visit) -> None:
+    visit.open("graph/")
+    page = visit.page
+    page.wait_for_selector('#kb-graph[data-kb-ready="1"]')
+    assert page.evaluate("window.kbGraph.nodes().length") == ENTRIES
+    visit.screenshot("graph.png")
+    kinds = page.evaluate("window.kbGraph.getElementById('ddim').data('colour')")
+    page.select_option("#kb-graph-colour", "year")
+    assert page.evaluate("window.kbGraph.getElementById('ddim').data('colour')") != kinds
+    page.fill("#kb-graph-search", "implicit")
+    page.press("#kb-graph-search", "Enter")
+    assert page.locator("#kb-graph-status").inner_text() == "2 matches"  # DDIM paper, method
+    page.wait_for_timeout(400)  # the zoom animation
+    point = page.evaluate("""() => {
+        const cy = window.kbGraph, node = cy.getElementById('ddim');
+        cy.stop(); cy.zoom(2); cy.center(node);
+        const p = node.renderedPosition(), box = cy.container().getBoundingClientRect();
+        return {x: box.left + p.x, y: box.top + p.y};
+    }""")
+    with page.expect_navigation():
+        page.mouse.click(point["x"], point["y"])
+    assert page.url.endswith("/methods/ddim/")
+    visit.assert_clean()
+
+
+def test_method_page_renders_equations_and_links_the_demo(visit) -> None:
+    visit.open("methods/ddim/")
+    page = visit.page
+    page.wait_for_selector(".kb-equation .katex-display")
+    assert page.locator(".kb-equation .katex-display").count() == 2
+    assert page.locator(".kb-summary .katex").count() >= 1  # $\eta = 0$ in the summary
+    assert page.locator(".kb-equation .katex-error").count() == 0
+    demo = page.locator("a.kb-run-demo")
+    assert demo.get_attribute("href") == "http://localhost:8501/ddim?steps=20"
+    assert page.locator("code", has_text="kb demo ddim").count() == 1
+    assert page.locator("svg.kb-lineage a").count() == 3  # DDPM ← DDIM ← distillation
+    page.locator("#equations").scroll_into_view_if_needed()
+    visit.screenshot("method.png")
+    visit.assert_clean()
+
+
+def test_timeline_shows_every_year_and_filters(visit) -> None:
+    visit.open("timeline/")
+    page = visit.page
+    years = [y for y in page.locator(".md-content h2").all_inner_texts()]
+    assert [re.sub(r"\D", "", y) for y in years] == [str(y) for y in range(2015, 2025)]
+    visit.screenshot("timeline.png")
+    page.select_option("#kb-filter-kind", "method")
+    assert page.locator("#kb-timeline-count").inner_text() == f"{METHODS} entries"
+    visible = page.locator(".kb-timeline-item:visible")
+    assert visible.count() == METHODS
+    assert set(visible.evaluate_all("items => items.map(i => i.dataset.kind)")) == {"method"}
+    page.select_option("#kb-filter-kind", "")
+    page.select_option("#kb-filter-topic", "methods")  # fast-sampling is under methods
+    assert page.locator(".kb-timeline-item:visible").count() == 4
+    assert "topic=methods" in page.url
+    visit.assert_clean()
+
+
+def test_entry_page_draws_its_neighbourhood_and_copies_its_bibtex(visit) -> None:
+    visit.page.context.grant_permissions(["clipboard-read", "clipboard-write"])
+    visit.open("entries/song-2020-denoising/")
+    page = visit.page
+    page.wait_for_selector('[data-kb-graph="neighbourhood"][data-kb-ready="1"]')
+    # itself, the paper it cites, the two that cite it, and the method it introduces
+    assert page.evaluate("window.kbGraph.nodes().length") == 5
+    page.click("button.kb-copy")
+    page.wait_for_function("document.querySelector('button.kb-copy').textContent === 'Copied'")
+    copied = page.evaluate("navigator.clipboard.readText()")
+    assert copied.startswith("@") and "title = {Denoising Diffusion Implicit Models}" in copied
+    visit.assert_clean()
+
+
+HOSTILE_PAGES = ["entries/xss-2024-probe/", "", "timeline/", "graph/", "topics/probes/",
+                 "topics/", "catalog/tags/", "catalog/papers/", "entries/ho-2020-denoising/"]
+
+
+@pytest.mark.parametrize("path", HOSTILE_PAGES)
+def test_hostile_strings_never_run(visit, path: str) -> None:
+    visit.open(path)
+    page = visit.page
+    page.wait_for_timeout(300)
+    assert page.evaluate("typeof window.__xss") == "undefined"
+    assert page.evaluate("""() => [...document.querySelectorAll('.md-content *')]
+        .flatMap(e => [...e.attributes].map(a => a.name))
+        .filter(n => n.startsWith('on'))""") == []
+    assert page.locator('a[href^="javascript:" i]').count() == 0
+    visit.assert_clean()
+
+
+def test_hostile_strings_show_as_text(visit) -> None:
+    visit.open("entries/xss-2024-probe/")
+    page = visit.page
+    title = ("<script>window.__xss='title'</script> \"Probe\" & 'quotes' "
+             "<img src=x onerror=\"window.__xss='img'\">")
+    assert page.locator("h1").inner_text() == title
+    assert page.title() == f"{title} - diffusion-kb"
+    meta = page.locator(".kb-meta").inner_text()
+    assert "</script><script>window.__xss='author'</script>" in meta
+    assert '"><svg onload="window.__xss=\'venue\'">' in meta
+    notes = page.locator(".kb-notes")
+    assert notes.locator("script, img, iframe, style, svg").count() == 0
+    assert "Notes with" in notes.inner_text() and "end of notes." in notes.inner_text()
+    assert page.locator(".md-tag", has_text="<script>window.__xss=\"tag\"</script>").count() == 1
+    hrefs = _search(page, "Probe")
+    assert any("entries/xss-2024-probe/" in h for h in hrefs)
+    page.wait_for_timeout(300)
+    assert page.evaluate("typeof window.__xss") == "undefined"
+    visit.assert_clean()
