@@ -44,7 +44,7 @@ def build_site(config_file: Path = DEFAULT_CONFIG, *, catalog_dir: Path | None =
     try:
         config = load_config(str(config_file), strict=strict)
     except MkDocsException as error:
-        raise KbError(f"{config_file}: {error}", path=config_file, code="E501") from error
+        raise KbError(f"{config_file}: {error}", path=config_file, code="E701") from error
     if catalog is not None:
         config.extra["catalog"] = str(catalog.root.resolve())
     else:
@@ -64,7 +64,7 @@ def build_site(config_file: Path = DEFAULT_CONFIG, *, catalog_dir: Path | None =
         shutil.rmtree(staging, ignore_errors=True)
         details = "".join(f"\n  {message}" for message in problems.messages)
         raise KbError(f"the site build failed, {target} is unchanged: {error}{details}",
-                      code="E502") from error
+                      code="E702") from error
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise
@@ -90,7 +90,7 @@ def _existing_config(config_file: Path) -> Path:
     path = Path(config_file)
     if not path.is_file():
         raise KbError(f"no MkDocs configuration at {path} (run kb from the repository root, "
-                      "or pass --config)", path=path, code="E500")
+                      "or pass --config)", path=path, code="E700")
     return path.resolve()
 
 
@@ -123,4 +123,4 @@ def serve_site(config_file: Path = DEFAULT_CONFIG, *, catalog_dir: Path | None =
     try:
         serve(config_file=str(config_file), dev_addr=dev_addr, livereload=True)
     except MkDocsException as error:
-        raise KbError(f"the site could not be served: {error}", code="E503") from error
+        raise KbError(f"the site could not be served: {error}", code="E703") from error

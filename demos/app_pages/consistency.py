@@ -1,0 +1,122 @@
+"""Consistency models (Song et al. 2023): one network call from noise to data, or a few.
+
+Query parameters: ``steps`` (1–8), ``dataset``, ``n``, ``seed``, ``train_steps``.
+"""
+
+import streamlit as st
+
+from demos.app_inputs import (
+    ANY_DATASET,
+    IMAGE_SETS,
+    SEED,
+    Bounded,
+    app_train_config,
+    samples_bound,
+    train_steps_bound,
+)
+from demos.app_routes import find_route
+from demos.app_runs import real_samples, sample_run
+from demos.app_state import PageControls, page_errors, retrain_button, trained_model
+from demos.app_views import (
+    method_available,
+    show_links,
+    show_quality_vs_nfe,
+    show_run,
+    show_samples,
+    show_unavailable,
+)
+
+route = find_route("consistency-models")
+st.title("Consistency models")
+st.caption(
+    "Song, Dhariwal, Chen & Sutskever 2023. A network f(x_t, t) trained so that every "
+    "point of one probability-flow ODE path maps to the same end: its start, x_0."
+)
+if not method_available(route):
+    show_unavailable(route)
+
+CURVE_STEPS = (1, 2, 4, 8)
+
+with page_errors():
+    controls = PageControls(route.url_path)
+    st.sidebar.header("Consistency models")
+    dataset = controls.select(ANY_DATASET, "Data")
+    train_steps = controls.number(
+        train_steps_bound("consistency", dataset),
+        "Training steps",
+        help="Of consistency distillation (the teacher trains first).",
+    )
+    steps = controls.slider(
+        Bounded("steps", 1, max(CURVE_STEPS), 2),
+        "Multistep: steps (= NFE)",
+        help="Algorithm 1: denoise in one call, add noise back at a smaller level, denoise again.",
+    )
+    n = controls.slider(samples_bound(dataset, 2 * max(CURVE_STEPS)), "Samples")
+    seed = controls.number(SEED, "Seed")
+    retrain = retrain_button(route.url_path)
+    controls.show_notices()
+
+    from demos.consistency import teacher_of
+    from demos.sample import SampleOptions
+
+    model = trained_model(app_train_config("consistency", dataset, train_steps), retrain=retrain)
+    teacher_config = model.config
+    while teacher_config.method != "ddpm":
+        teacher_config = teacher_of(teacher_config)
+    teacher = trained_model(teacher_config)
+    reference = None if dataset in IMAGE_SETS else real_samples(dataset, 2000, seed)
+
+    def consistency_run(k: int):
+        return sample_run(model, "consistency", SampleOptions(num_samples=n, steps=k, seed=seed))
+
+    def teacher_run(k: int):
+        return sample_run(
+            teacher,
+            "ddim",
+            SampleOptions(num_samples=n, steps=k, eta=0.0, spacing="trailing", seed=seed),
+        )
+
+    # -----------------------------------------------------------------------------------------
+    st.header("1 · One step, or a few")
+    st.markdown(
+        r"One step: $x = f_\theta(T z, T)$. Multistep (Algorithm 1): "
+        r"$x \leftarrow f_\theta\big(x + \sqrt{\tau^2 - \epsilon^2}\,z',\ \tau\big)$ for "
+        r"decreasing $\tau$, trading NFE for quality. The teacher it was distilled from "
+        r"(a DDPM model sampled by DDIM) needs many more steps."
+    )
+    columns = st.columns(3)
+    for column, title, run in (
+        (columns[0], "Consistency model, 1 step", consistency_run(1)),
+        (columns[1], f"Consistency model, {steps} steps", consistency_run(steps)),
+        (columns[2], f"Teacher DDIM, {steps} steps", teacher_run(steps)),
+    ):
+        with column:
+            st.subheader(title)
+            show_samples(run.samples, f"{n} samples", reference)
+            show_run(run.nfe, run.seconds, run.report)
+
+    # -----------------------------------------------------------------------------------------
+    st.header("2 · Quality against NFE")
+    lines: dict[str, list[tuple[int, float]]] = {"consistency model": [], "teacher (DDIM)": []}
+    rows, baseline, metric = [], None, ""
+    for k in CURVE_STEPS:
+        by_model, by_teacher = consistency_run(k), teacher_run(k)
+        head_m, head_t = by_model.report.headline, by_teacher.report.headline
+        baseline, metric = head_m.baseline, head_m.name
+        lines["consistency model"].append((by_model.nfe, head_m.value))
+        lines["teacher (DDIM)"].append((by_teacher.nfe, head_t.value))
+        rows.append(
+            {
+                "NFE": k,
+                f"consistency {metric}": round(head_m.value, 4),
+                f"teacher {metric}": round(head_t.value, 4),
+                "consistency time (s)": round(by_model.seconds, 3),
+            }
+        )
+    left, right = st.columns([3, 2])
+    with left:
+        show_quality_vs_nfe(lines, metric, baseline)
+    right.dataframe(rows, hide_index=True)
+    right.caption(f"{metric.replace('_', ' ')}: lower is better; data vs data {baseline:.4g}.")
+
+show_links(route)

@@ -1,0 +1,174 @@
+"""DDPM (Ho, Jain & Abbeel 2020): the forward process, training, the reverse process.
+
+Query parameters: ``dataset``, ``t`` (forward-process step), ``digit``, ``n`` (samples of the
+reverse process), ``seed``, ``train_steps``.
+"""
+
+import streamlit as st
+import torch
+
+from demos.app_inputs import (
+    ANY_DATASET,
+    IMAGE_SETS,
+    SEED,
+    Bounded,
+    app_train_config,
+    samples_bound,
+    train_steps_bound,
+)
+from demos.app_routes import find_route
+from demos.app_runs import real_samples, sample_run, training_data
+from demos.app_state import PageControls, page_errors, retrain_button, trained_model
+from demos.app_views import (
+    gif_bytes,
+    grid_picture,
+    method_available,
+    show_images,
+    show_links,
+    show_loss_curve,
+    show_point_strip,
+    show_points,
+    show_run,
+    show_unavailable,
+)
+
+route = find_route("ddpm")
+st.title("DDPM — denoising diffusion")
+st.caption(
+    "Ho, Jain & Abbeel 2020. Noise data step by step; learn to undo one step; "
+    "generate by undoing all T of them."
+)
+if not method_available(route):
+    show_unavailable(route)
+
+with page_errors():
+    controls = PageControls(route.url_path)
+    st.sidebar.header("DDPM")
+    dataset = controls.select(
+        ANY_DATASET, "Data", help="8×8 / 16×16 / 32×32 digits, or 2-D point sets."
+    )
+    train_steps = controls.number(train_steps_bound("ddpm", dataset), "Training steps")
+    config = app_train_config("ddpm", dataset, train_steps)
+    T = config.diffusion_steps
+    t = controls.slider(Bounded("t", 0, T - 1, T // 4), "Forward-process step t")
+    digit = (
+        controls.slider(Bounded("digit", 0, 9, 3), "Digit to noise")
+        if dataset in IMAGE_SETS
+        else None
+    )
+    n = controls.slider(
+        samples_bound(dataset, T, 8 if dataset in IMAGE_SETS else 1000),
+        "Samples to generate",
+        help=f"Each takes all T = {T} network calls; the limit keeps one request to seconds.",
+    )
+    seed = controls.number(SEED, "Seed")
+    retrain = retrain_button(route.url_path)
+    controls.show_notices()
+    requested = st.query_params.get("steps")
+    if requested is not None and requested != str(T):
+        st.info(
+            f"DDPM's sampler always takes all T = {T} steps (steps={requested} was "
+            "ignored); the DDIM page samples with fewer.",
+            icon="ℹ️",
+        )
+
+    # -----------------------------------------------------------------------------------------
+    st.header("1 · The forward process")
+    st.markdown(
+        r"Any step in one jump (eq. 4): "
+        r"$x_t = \sqrt{\bar\alpha_t}\,x_0 + \sqrt{1-\bar\alpha_t}\,\epsilon$, "
+        r"$\epsilon \sim \mathcal N(0, I)$."
+    )
+    from demos.ddpm import q_sample
+
+    schedule = config.noise_schedule()
+    alpha_bar = float(schedule.alphas_cumprod[t])
+    noise_gen = torch.Generator().manual_seed(seed)
+    if dataset in IMAGE_SETS:
+        data = training_data(dataset)
+        x0 = data.x[data.y == digit][:8]  # (8, 1, H, W)
+        noise = torch.randn(x0.shape, generator=noise_gen)
+        left, right = st.columns(2)
+        show_images(
+            q_sample(x0, t, noise, schedule),
+            f"eight {digit}s at t = {t}",
+            ncols=8,
+            width=440,
+            where=left,
+        )
+        times = [round(i * (T - 1) / 9) for i in range(10)]
+        strip = torch.cat([q_sample(x0[:1], s, noise[:1], schedule) for s in times])
+        show_images(
+            strip,
+            "one of them at t = " + ", ".join(map(str, times)),
+            ncols=10,
+            width=440,
+            where=right,
+        )
+    else:
+        x0 = real_samples(dataset, 2000, seed)
+        noise = torch.randn(x0.shape, generator=noise_gen)
+        left, right = st.columns(2)
+        show_points(q_sample(x0, t, noise, schedule), x0, f"x_t at t = {t}", where=left)
+        with right:
+            times = [0, T // 10, T // 4, T // 2, T - 1]
+            show_point_strip(
+                [q_sample(x0, s, noise, schedule) for s in times], [f"t = {s}" for s in times]
+            )
+    st.caption(
+        f"ᾱ_t = {alpha_bar:.4f}: signal × {alpha_bar**0.5:.3f}, noise × "
+        f"{(1 - alpha_bar) ** 0.5:.3f} ({config.schedule} schedule, T = {T})."
+    )
+
+    # -----------------------------------------------------------------------------------------
+    st.header("2 · Training")
+    st.markdown(
+        r"Algorithm 1: pick $t$, noise $x_0$ to $x_t$, and regress the noise, "
+        r"$\lVert \epsilon - \epsilon_\theta(x_t, t) \rVert^2$ (eq. 14)."
+    )
+    trained = trained_model(config, retrain=retrain)
+    info = trained.info
+    show_loss_curve(info.get("loss_curve", []))
+    st.caption(
+        f"{config.steps} steps of batch {config.batch_size} in "
+        f"{info.get('seconds', '?')} s on {info.get('device', '?')}; final loss "
+        f"{info.get('final_loss', float('nan')):.4f}. Cached in `{trained.directory}`."
+    )
+
+    # -----------------------------------------------------------------------------------------
+    st.header("3 · The reverse process")
+    st.markdown(
+        r"Algorithm 2: from $x_T \sim \mathcal N(0, I)$, "
+        r"$x_{t-1} = \frac{1}{\sqrt{\alpha_t}}\big(x_t - \frac{\beta_t}"
+        r"{\sqrt{1-\bar\alpha_t}}\epsilon_\theta(x_t, t)\big) + \sigma_t z$, "
+        r"all the way down to $x_0$."
+    )
+    from demos.sample import SampleOptions
+
+    with st.spinner(f"Sampling {n} × {T} steps …"):
+        run = sample_run(
+            trained,
+            "ddpm",
+            SampleOptions(num_samples=n, seed=seed),
+            frames=10,
+            frame_label=lambda k, s: f"t = {s - k}",
+        )
+    labels = [label for label, _ in run.frames]
+    if dataset in IMAGE_SETS:
+        strip = torch.cat([x[:1] for _, x in run.frames])
+        show_images(strip, "one sample along the chain: " + ", ".join(labels), ncols=10, width=640)
+        left, right = st.columns(2)
+        show_images(run.samples, f"{n} samples (x_0)", where=left)
+        right.image(
+            gif_bytes([grid_picture(x, width=300) for _, x in run.frames]),
+            caption="the whole batch, denoised (animation)",
+        )
+    else:
+        show_point_strip(
+            [x for _, x in run.frames[::2]] + [run.samples],
+            labels[::2] + ["x_0"],
+            reference=real_samples(dataset, 2000, seed),
+        )
+    show_run(run.nfe, run.seconds, run.report)
+
+show_links(route)
