@@ -64,6 +64,7 @@ def query(text: str | None, catalog_path: str, kind: str | None, tag: str | None
       kb query 蒸餾
       kb query --topic surveys --sort year --reverse --format ids
       kb query --method ddim --format json
+      kb query --tag distillation --format bibtex > distillation.bib
     """
     from kb.catalog import Catalog
 

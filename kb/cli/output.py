@@ -1,4 +1,4 @@
-"""Rendering entries for the terminal: table, JSON, YAML or bare ids."""
+"""Rendering entries for the terminal: table, JSON, YAML, bare ids, BibTeX or CSL-JSON."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ import click
 
 from kb.models import Entry
 
-FORMATS = ("table", "json", "yaml", "ids")
+FORMATS = ("table", "json", "yaml", "ids", "bibtex", "csl-json")
 
 
 def dump_yaml(data: object) -> str:
@@ -28,6 +28,10 @@ def render_entries(entries: Sequence[Entry], fmt: str) -> None:
     elif fmt == "ids":
         if entries:
             click.echo("\n".join(entry.id for entry in entries))
+    elif fmt in ("bibtex", "csl-json"):
+        from kb.export import entries_text
+
+        click.echo(entries_text(entries, fmt), nl=False)
     else:
         _render_table(entries)
 

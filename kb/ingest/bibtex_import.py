@@ -185,6 +185,10 @@ def entry_data(record: BibRecord, topics: Iterable[str] = (), tags: Iterable[str
 
 def _entry(record: BibRecord, entry_id: str, data: dict[str, object], path: str
            ) -> tuple[Entry | None, list[Diagnostic]]:
+    year = record.fields.get("year", "")
+    if year and not year.isdigit():
+        return None, [Diagnostic("E515", f"record '{record.key}': year '{year}' is not a year",
+                                 path, record.field_lines.get("year", record.line))]
     try:
         return Entry.model_validate({"id": entry_id, **data}), []
     except ValidationError as exc:
@@ -194,7 +198,7 @@ def _entry(record: BibRecord, entry_id: str, data: dict[str, object], path: str
             bib_name = {"venue": "journal", "authors": "author", "arxiv": "eprint"}.get(name,
                                                                                          name)
             line = record.field_lines.get(bib_name, record.line)
-            problems.append(Diagnostic("E605", f"record '{record.key}': {name}: "
+            problems.append(Diagnostic("E515", f"record '{record.key}': {name}: "
                                        f"{error['msg']}", path, line))
         return None, problems
 

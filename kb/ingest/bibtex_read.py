@@ -48,7 +48,7 @@ class BibtexInvalid(KbError):
     """The ``.bib`` file has errors; ``diagnostics`` lists every one, each at its line."""
 
     def __init__(self, diagnostics: list[Diagnostic]) -> None:
-        super().__init__(f"the BibTeX file has {len(diagnostics)} error(s)", code="E600")
+        super().__init__(f"the BibTeX file has {len(diagnostics)} error(s)", code="E510")
         self.diagnostics = diagnostics
 
     def render(self) -> str:
@@ -124,7 +124,7 @@ def _record(block, path: str, diagnostics: list[Diagnostic]) -> BibRecord | None
         else:
             record.fields[name] = latex_to_text(raw)
     if not record.fields.get("title"):
-        diagnostics.append(Diagnostic("E604", f"record '{block.key}' has no title", path,
+        diagnostics.append(Diagnostic("E514", f"record '{block.key}' has no title", path,
                                       line))
         return None
     return record
@@ -146,16 +146,16 @@ def read_bibtex(text: str, path: str | Path = "<bibtex>") -> list[BibRecord]:
     for block in library.failed_blocks:
         line = block.start_line + 1
         if isinstance(block, model.DuplicateBlockKeyBlock):
-            diagnostics.append(Diagnostic("E602", f"duplicate key '{block.key}'", where, line))
+            diagnostics.append(Diagnostic("E512", f"duplicate key '{block.key}'", where, line))
         elif isinstance(block, model.DuplicateFieldKeyBlock):
             names = ", ".join(sorted(block.duplicate_keys))
-            diagnostics.append(Diagnostic("E603", f"field given twice in one record: {names}",
+            diagnostics.append(Diagnostic("E513", f"field given twice in one record: {names}",
                                           where, line))
         else:
             error = getattr(block, "error", None)
             reason = " ".join(str(getattr(error, "abort_reason", "") or error or
                                   "cannot read this record").split())
-            diagnostics.append(Diagnostic("E601", f"BibTeX syntax: {reason}", where, line))
+            diagnostics.append(Diagnostic("E511", f"BibTeX syntax: {reason}", where, line))
     records = [_record(block, where, diagnostics) for block in library.entries]
     if diagnostics:
         raise BibtexInvalid(sorted(diagnostics, key=lambda d: d.line or 0))

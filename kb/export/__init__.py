@@ -1,0 +1,57 @@
+"""Exports of the catalog: BibTeX, CSL-JSON, GraphML, GEXF and JSON.
+
+>>> from kb.export import export_text
+>>> text = export_text(catalog, "bibtex")                     # the whole catalog
+>>> text = export_text(catalog, "csl-json", catalog.query(tag="distillation"))
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import TYPE_CHECKING
+
+from kb.errors import KbError
+
+if TYPE_CHECKING:
+    from kb.catalog import Catalog
+    from kb.models import Entry
+
+ENTRY_FORMATS = ("bibtex", "csl-json")  # lists of entries: the whole catalog or a query
+GRAPH_FORMATS = ("graphml", "gexf", "json")  # the whole catalog with its edges
+EXPORT_FORMATS = ENTRY_FORMATS + GRAPH_FORMATS
+SUFFIXES = {"bibtex": ".bib", "csl-json": ".json", "graphml": ".graphml", "gexf": ".gexf",
+            "json": ".json"}
+
+
+def entries_text(entries: Iterable[Entry], fmt: str) -> str:
+    """``entries`` as BibTeX or CSL-JSON text."""
+    if fmt == "bibtex":
+        from kb.export.bibtex import to_bibtex
+
+        return to_bibtex(entries)
+    if fmt == "csl-json":
+        from kb.export.csl import to_csl_json
+
+        return to_csl_json(entries)
+    raise KbError(f"'{fmt}' is not an entry format: use {', '.join(ENTRY_FORMATS)}",
+                  code="E400")
+
+
+def export_text(catalog: Catalog, fmt: str, entries: Iterable[Entry] | None = None) -> str:
+    """The catalog (or, for BibTeX and CSL-JSON, just ``entries``) in format ``fmt``."""
+    if fmt in ENTRY_FORMATS:
+        chosen = list(entries) if entries is not None else sorted(catalog, key=lambda e: e.id)
+        return entries_text(chosen, fmt)
+    if fmt not in GRAPH_FORMATS:
+        raise KbError(f"unknown export format '{fmt}': use {', '.join(EXPORT_FORMATS)}",
+                      code="E400")
+    from kb.graph import CitationGraph
+
+    graph = CitationGraph.for_catalog(catalog)
+    if fmt == "json":
+        from kb.export.json_export import to_json
+
+        return to_json(graph)
+    from kb.export.graphfiles import to_gexf, to_graphml
+
+    return to_graphml(graph) if fmt == "graphml" else to_gexf(graph)
