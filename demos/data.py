@@ -1,11 +1,12 @@
-"""Training data for the demos, all made or read locally: nothing is downloaded.
+r"""Training data for the demos, all made or read locally: nothing is downloaded.
 
 Three kinds of data, each as a tensor ``x`` (and labels ``y`` where there are classes):
 
 * **2-D toy distributions** (swiss roll, two moons, 8 gaussians, checkerboard), generated on the
   fly from a :class:`torch.Generator`, so a metric can always draw *fresh* samples of the true
   distribution. Each is scaled to roughly unit standard deviation, the scale the DDPM forward
-  process :math:`q(x_t \\mid x_0) = \\mathcal N(\\sqrt{\\bar\\alpha_t}\\,x_0, (1-\\bar\\alpha_t) I)` expects.
+  process :math:`q(x_t \mid x_0) = \mathcal N(\sqrt{\bar\alpha_t}\,x_0, (1-\bar\alpha_t) I)`
+  expects.
 * **8×8 digits** bundled with scikit-learn (1,797 images, 10 classes), mapped from the 0…16 ink
   levels to :math:`[-1, 1]`, optionally resized (bilinear) to 16×16 or 32×32.
 * **MNIST** read from the standard IDX files in a folder the user names (LeCun's format: a magic
@@ -49,14 +50,14 @@ def _normal(shape: tuple[int, ...], generator: torch.Generator | None) -> torch.
 
 
 def swiss_roll(n: int, generator: torch.Generator | None = None) -> torch.Tensor:
-    """The 2-D swiss roll: θ = 1.5π(1 + 2u), x = (θ cos θ, θ sin θ) / 5 plus noise 0.1. ``(n, 2)``."""
+    """The swiss roll ``(n, 2)``: θ = 1.5π(1 + 2u), x = (θ cos θ, θ sin θ) / 7, noise 0.1."""
     theta = 1.5 * math.pi * (1 + 2 * _uniform(n, generator))
-    points = torch.stack([theta * torch.cos(theta), theta * torch.sin(theta)], dim=1) / 5
+    points = torch.stack([theta * torch.cos(theta), theta * torch.sin(theta)], dim=1) / 7
     return (points + 0.1 * _normal((n, 2), generator)).float()
 
 
 def two_moons(n: int, generator: torch.Generator | None = None) -> torch.Tensor:
-    """Two interleaved half circles (as scikit-learn's make_moons), centred, noise 0.05. ``(n, 2)``."""
+    """Two interleaved half circles ``(n, 2)`` (as scikit-learn's make_moons), noise 0.05."""
     theta = math.pi * _uniform(n, generator)
     upper = torch.rand(n, generator=generator) < 0.5
     x = torch.where(upper, torch.cos(theta), 1 - torch.cos(theta))
@@ -68,7 +69,9 @@ def two_moons(n: int, generator: torch.Generator | None = None) -> torch.Tensor:
 def eight_gaussians(n: int, generator: torch.Generator | None = None) -> torch.Tensor:
     """Eight isotropic gaussians (std 0.1) centred on a circle of radius √2. ``(n, 2)``."""
     k = torch.randint(0, 8, (n,), generator=generator).double()
-    centres = math.sqrt(2) * torch.stack([torch.cos(k * math.pi / 4), torch.sin(k * math.pi / 4)], 1)
+    centres = math.sqrt(2) * torch.stack(
+        [torch.cos(k * math.pi / 4), torch.sin(k * math.pi / 4)], 1
+    )
     return (centres + 0.1 * _normal((n, 2), generator)).float()
 
 
@@ -92,8 +95,9 @@ _TOY_SAMPLERS = {
 def sample_toy(name: str, n: int, generator: torch.Generator | None = None) -> torch.Tensor:
     """Draw ``n`` fresh points ``(n, 2)`` of the toy distribution ``name``."""
     if name not in _TOY_SAMPLERS:
-        raise DemoError(f"unknown toy dataset {name!r}; choose one of {', '.join(TOY_DATASETS)}",
-                        code="E601")
+        raise DemoError(
+            f"unknown toy dataset {name!r}; choose one of {', '.join(TOY_DATASETS)}", code="E601"
+        )
     return _TOY_SAMPLERS[name](n, generator)
 
 
@@ -103,7 +107,7 @@ def sample_toy(name: str, n: int, generator: torch.Generator | None = None) -> t
 
 
 def load_digits_images(size: int = 8) -> tuple[torch.Tensor, torch.Tensor]:
-    """scikit-learn's bundled digits as images in [-1, 1]: ``x (1797, 1, size, size)``, ``y (1797,)``.
+    """scikit-learn's bundled digits in [-1, 1]: ``x (1797, 1, size, size)``, ``y (1797,)``.
 
     The 17 ink levels 0…16 map linearly to [-1, 1] (x / 8 − 1); ``size`` 16 or 32 resizes
     bilinearly, which keeps that range.
@@ -139,8 +143,9 @@ def read_idx(path: str | Path) -> np.ndarray:
     dtype = np.dtype(_IDX_DTYPES[raw[2]])
     expected = header + int(np.prod(shape)) * dtype.itemsize
     if len(raw) != expected:
-        raise DemoError(f"IDX file has {len(raw)} bytes, its header says {expected}", path=path,
-                        code="E602")
+        raise DemoError(
+            f"IDX file has {len(raw)} bytes, its header says {expected}", path=path, code="E602"
+        )
     return np.frombuffer(raw, dtype=dtype, offset=header).reshape(shape)
 
 
@@ -154,8 +159,12 @@ def _find_idx(folder: Path, stem: str) -> Path:
     for name in (stem, stem + ".gz", stem.replace("-idx", ".idx")):
         if (folder / name).exists():
             return folder / name
-    raise DemoError(f"MNIST file {stem} (or {stem}.gz) not found; put the four standard IDX "
-                    "files in this folder", path=folder, code="E602")
+    raise DemoError(
+        f"MNIST file {stem} (or {stem}.gz) not found; put the four standard IDX "
+        "files in this folder",
+        path=folder,
+        code="E602",
+    )
 
 
 def load_mnist(data_dir: str | Path, split: str = "train") -> tuple[torch.Tensor, torch.Tensor]:
@@ -166,8 +175,11 @@ def load_mnist(data_dir: str | Path, split: str = "train") -> tuple[torch.Tensor
     images = read_idx(_find_idx(folder, MNIST_FILES[split][0]))
     labels = read_idx(_find_idx(folder, MNIST_FILES[split][1]))
     if images.ndim != 3 or labels.ndim != 1 or len(images) != len(labels):
-        raise DemoError(f"MNIST {split} images {images.shape} and labels {labels.shape} do not "
-                        "match", path=folder, code="E602")
+        raise DemoError(
+            f"MNIST {split} images {images.shape} and labels {labels.shape} do not match",
+            path=folder,
+            code="E602",
+        )
     x = torch.tensor(images.astype(np.float32) / 127.5 - 1)[:, None]  # 0…255 → [-1, 1]
     return x, torch.tensor(labels.astype(np.int64))
 
@@ -199,19 +211,56 @@ class Dataset:
         return None if self.y is None else int(self.y.max()) + 1
 
 
-def load_dataset(name: str, *, data_dir: str | Path | None = None, seed: int = 0) -> Dataset:
-    """The full training set of ``name`` (one of :data:`DATASETS`).
-
-    Toy sets are :data:`TOY_TRAINING_POINTS` points drawn with ``seed``; MNIST needs ``data_dir``.
-    """
+def sample_shape(name: str) -> tuple[int, ...]:
+    """The shape of one sample of ``name`` without loading it: ``(2,)`` or ``(1, H, W)``."""
     if name in TOY_DATASETS:
-        generator = torch.Generator().manual_seed(seed)
+        return (2,)
+    if name in DIGIT_SIZES:
+        return (1, DIGIT_SIZES[name], DIGIT_SIZES[name])
+    if name == "mnist":
+        return (1, 28, 28)
+    raise DemoError(f"unknown dataset {name!r}; choose one of {', '.join(DATASETS)}", code="E601")
+
+
+SPLITS = ("train", "test")
+DIGITS_SPLIT_SEED = 0  # one fixed split, shared by every model and the metrics' classifier
+
+
+def split_indices(
+    n: int, seed: int = DIGITS_SPLIT_SEED, train_fraction: float = 0.8
+) -> tuple[torch.Tensor, torch.Tensor]:
+    """A fixed random split of ``range(n)`` into training and held-out indices."""
+    order = torch.randperm(n, generator=torch.Generator().manual_seed(seed))
+    cut = int(train_fraction * n)
+    return order[:cut], order[cut:]
+
+
+def load_dataset(
+    name: str, *, split: str = "train", data_dir: str | Path | None = None, seed: int = 0
+) -> Dataset:
+    """The ``split`` ("train" or "test") of ``name`` (one of :data:`DATASETS`).
+
+    * toy sets: :data:`TOY_TRAINING_POINTS` points drawn with ``seed`` (a different stream for
+      "test");
+    * digits: a fixed random 80 % / 20 % split of the 1,797 images (1,437 / 360), so that
+      the metrics compare samples with images no model or classifier was trained on;
+    * MNIST: its own train and t10k files in ``data_dir``.
+    """
+    if split not in SPLITS:
+        raise DemoError(f"split must be 'train' or 'test', not {split!r}", code="E604")
+    if name in TOY_DATASETS:
+        generator = torch.Generator().manual_seed(seed + (0 if split == "train" else 1_000_003))
         return Dataset(name, sample_toy(name, TOY_TRAINING_POINTS, generator), None)
     if name in DIGIT_SIZES:
-        return Dataset(name, *load_digits_images(DIGIT_SIZES[name]))
+        x, y = load_digits_images(DIGIT_SIZES[name])
+        index = split_indices(len(x))[0 if split == "train" else 1]
+        return Dataset(name, x[index], y[index])
     if name == "mnist":
         if data_dir is None:
-            raise DemoError("the mnist dataset needs --data-dir, a folder with the four IDX "
-                            "files (train-images-idx3-ubyte …)", code="E604")
-        return Dataset(name, *load_mnist(data_dir, "train"))
+            raise DemoError(
+                "the mnist dataset needs --data-dir, a folder with the four IDX "
+                "files (train-images-idx3-ubyte …)",
+                code="E604",
+            )
+        return Dataset(name, *load_mnist(data_dir, split))
     raise DemoError(f"unknown dataset {name!r}; choose one of {', '.join(DATASETS)}", code="E601")

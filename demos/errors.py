@@ -19,5 +19,6 @@ class CheckpointError(DemoError):
     """A cached checkpoint is unreadable or does not match its config; retraining fixes it."""
 
     def __init__(self, message: str, *, path: str | None = None, retrain_hint: str = "") -> None:
-        super().__init__(message + (f"; {retrain_hint}" if retrain_hint else ""), path=path,
-                         code="E603")
+        super().__init__(
+            message + (f"; {retrain_hint}" if retrain_hint else ""), path=path, code="E603"
+        )

@@ -148,6 +148,14 @@ def train(
     show_default=True,
     help="DDIM noise: 0 deterministic, 1 DDPM-like.",
 )
+@click.option(
+    "--guidance-scale",
+    "-w",
+    type=click.FloatRange(min=0),
+    default=0.0,
+    show_default=True,
+    help="Classifier-free guidance weight w for class-conditional models (ldm).",
+)
 @click.option("--num-samples", "-n", type=click.IntRange(min=2), default=64, show_default=True)
 @click.option(
     "--out",
@@ -183,6 +191,7 @@ def sample(
     dataset: str,
     steps: int | None,
     eta: float,
+    guidance_scale: float,
     num_samples: int,
     out: str,
     seed: int,
@@ -207,7 +216,11 @@ def sample(
         spec = get_method(method)
         config = _config(method, dataset, train_steps, 0, data_dir)
         options = SampleOptions(
-            num_samples=num_samples, steps=steps or spec.default_steps, eta=eta, seed=seed
+            num_samples=num_samples,
+            steps=steps or spec.default_steps,
+            eta=eta,
+            seed=seed,
+            guidance_scale=guidance_scale,
         )
         if spec.check is not None:
             spec.check(config, options)

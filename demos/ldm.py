@@ -1,0 +1,287 @@
+r"""Latent diffusion — Rombach, Blattmann, Lorenz, Esser & Ommer 2022 (arXiv:2112.10752).
+
+Most of the bits of an image are imperceptible detail, and a pixel-space diffusion model spends
+its compute on all of them. Latent diffusion splits the work in two (§3):
+
+1. **Perceptual compression** (§3.1). An autoencoder :math:`\mathcal E, \mathcal D` maps an image
+   :math:`x \in \mathbb R^{H \times W \times 3}` to :math:`z = \mathcal E(x) \in \mathbb R^{h \times
+   w \times c}` with downsampling factor :math:`f = H/h = 2^m`. Its latent is *KL-regularized*:
+   :math:`\mathcal E` outputs a Gaussian :math:`q(z \mid x) = \mathcal N(\mu, \operatorname{diag}
+   \sigma^2)`, and a slight penalty :math:`\beta\,\mathrm{KL}(q(z\mid x)\,\|\,\mathcal N(0, I))`
+   (β ≈ 10⁻⁶) keeps it from drifting to arbitrary scales. We use the squared reconstruction
+   error (the paper adds a perceptual and a patch-GAN loss, which 32×32 digits do not need):
+
+   .. math:: L_\text{AE} = \lVert x - \mathcal D(z) \rVert^2 + \beta\,\mathrm{KL}, \qquad
+             z = \mu + \sigma \odot \epsilon.
+
+2. **Latent diffusion** (§3.2, eq. 2; with a condition y, eq. 3): DDPM on the latents,
+   :math:`L_\text{LDM} = \mathbb E_{\mathcal E(x), \epsilon, t}\,\lVert \epsilon -
+   \epsilon_\theta(z_t, t, y)\rVert^2`. The latents are first **rescaled to unit variance**, as
+   the paper does for its KL-regularized spaces (the ``scale_factor`` of its code):
+   :math:`z \leftarrow z / \hat\sigma` with :math:`\hat\sigma` the standard deviation of the
+   latents, so the noise schedule meets data of the scale it was designed for.
+
+Sampling runs DDIM in latent space and decodes once: :math:`x = \mathcal D(z_0 \cdot \hat\sigma)`.
+Conditioning on the class :math:`y` enters the UNet with its time embedding; trained with
+labels dropped to ∅ 10 % of the time, one network gives classifier-free guidance (Ho & Salimans
+2022, eq. 6, :mod:`demos.guidance`): :math:`\tilde\epsilon = (1 + w)\epsilon_\theta(z_t, y) -
+w\,\epsilon_\theta(z_t, \varnothing)`.
+
+With f = 4 a 32×32 digit becomes an 8×8 latent: each denoiser call sees 16× fewer positions,
+which is the compute saving the benchmark measures (``benchmarks/nfe_quality_all.py``).
+"""
+
+from __future__ import annotations
+
+import copy
+import math
+import time
+from dataclasses import replace
+from typing import Any
+
+import torch
+from torch import nn
+
+from demos.data import DIGIT_SIZES, Dataset, load_dataset, sample_shape
+from demos.ddpm import diffusion_loss
+from demos.errors import DemoError
+from demos.nets import NetConfig, build_net
+from demos.train import FitResult, TrainConfig, default_config, fit
+
+
+class Autoencoder(nn.Module):
+    """Conv encoder ``(B, C, H, W) → (μ, log σ²)`` each ``(B, c, H/f, W/f)``, and its decoder."""
+
+    def __init__(
+        self, in_channels: int = 1, width: int = 32, latent_channels: int = 4, factor: int = 4
+    ) -> None:
+        super().__init__()
+        levels = int(math.log2(factor))
+        down: list[nn.Module] = [nn.Conv2d(in_channels, width, 3, padding=1)]
+        for _ in range(levels):  # each halves H and W
+            down += [
+                nn.SiLU(),
+                nn.Conv2d(width, width, 3, stride=2, padding=1),
+                nn.SiLU(),
+                nn.Conv2d(width, width, 3, padding=1),
+            ]
+        self.encoder = nn.Sequential(*down, nn.SiLU(), nn.Conv2d(width, 2 * latent_channels, 1))
+        up: list[nn.Module] = [nn.Conv2d(latent_channels, width, 3, padding=1)]
+        for _ in range(levels):  # each doubles H and W
+            up += [
+                nn.SiLU(),
+                nn.Upsample(scale_factor=2, mode="nearest"),
+                nn.Conv2d(width, width, 3, padding=1),
+                nn.SiLU(),
+                nn.Conv2d(width, width, 3, padding=1),
+            ]
+        self.decoder = nn.Sequential(*up, nn.SiLU(), nn.Conv2d(width, in_channels, 3, padding=1))
+
+    def encode(self, x: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
+        """The posterior q(z | x): mean and log-variance, ``(B, c, H/f, W/f)`` each."""
+        mean, logvar = self.encoder(x).chunk(2, dim=1)
+        return mean, logvar.clamp(-30, 20)
+
+    def decode(self, z: torch.Tensor) -> torch.Tensor:
+        return self.decoder(z)  # (B, C, H, W)
+
+
+def kl_to_standard_normal(mean: torch.Tensor, logvar: torch.Tensor) -> torch.Tensor:
+    """KL(N(μ, σ²) ‖ N(0, 1)) = ½ Σ (μ² + σ² − 1 − log σ²), summed per sample, then averaged."""
+    return 0.5 * (mean**2 + logvar.exp() - 1 - logvar).flatten(1).sum(dim=1).mean()
+
+
+def autoencoder_loss(
+    ae: Autoencoder,
+    x: torch.Tensor,
+    kl_weight: float = 1e-6,
+    generator: torch.Generator | None = None,
+) -> torch.Tensor:
+    """L_AE = ‖x − D(z)‖² (summed per image, averaged) + β KL, z = μ + σ ε (reparametrized)."""
+    mean, logvar = ae.encode(x)
+    eps = torch.randn(mean.shape, generator=generator, device=x.device, dtype=x.dtype)
+    z = mean + (0.5 * logvar).exp() * eps
+    reconstruction = (x - ae.decode(z)).square().flatten(1).sum(dim=1).mean()
+    return reconstruction + kl_weight * kl_to_standard_normal(mean, logvar)
+
+
+class LatentDiffusion(nn.Module):
+    """The autoencoder, a UNet over latents, and the latent scale 1/σ̂ (a buffer, saved)."""
+
+    def __init__(self, autoencoder: Autoencoder, unet: nn.Module) -> None:
+        super().__init__()
+        self.autoencoder = autoencoder
+        self.unet = unet
+        self.register_buffer("scale_factor", torch.ones(()))
+
+    def forward(
+        self, z: torch.Tensor, t: torch.Tensor, y: torch.Tensor | None = None
+    ) -> torch.Tensor:
+        return self.unet(z, t, y)  # ε_θ(z_t, t, y) on scaled latents
+
+    def decode(self, z: torch.Tensor) -> torch.Tensor:
+        """x = D(z · σ̂) from a scaled latent ``(B, c, h, w)``."""
+        return self.autoencoder.decode(z / self.scale_factor)
+
+
+class LatentConfig(TrainConfig):
+    """A :class:`TrainConfig` whose net is a :class:`LatentDiffusion` (sizes in ``options``)."""
+
+    def latent_shape(self) -> tuple[int, ...]:
+        channels, height, width = sample_shape(self.dataset)
+        f = self.options["factor"]
+        return (self.options["latent_channels"], -(-height // f), -(-width // f))
+
+    def build_net(self) -> nn.Module:
+        o = self.options
+        ae = Autoencoder(
+            sample_shape(self.dataset)[0], o["ae_width"], o["latent_channels"], o["factor"]
+        )
+        return LatentDiffusion(ae, build_net(self.net, self.latent_shape()))
+
+
+def ldm_config(
+    dataset: str = "digits32", steps: int | None = None, **overrides: Any
+) -> LatentConfig:
+    """Class-conditional LDM (10 % label dropout); f = 4, or 2 for images under 16 px."""
+    if dataset not in (*DIGIT_SIZES, "mnist"):
+        raise DemoError(
+            f"latent diffusion needs images; {dataset!r} is not an image dataset", code="E604"
+        )
+    base = default_config("ldm", dataset, steps or 1500, **overrides)
+    factor = 2 if sample_shape(dataset)[-1] < 16 else 4
+    net = NetConfig("unet", width=32, depth=1, channel_mults=(1, 2), num_classes=10)
+    return LatentConfig(
+        **{
+            **base.__dict__,
+            "net": net,
+            "class_dropout": 0.1,
+            "options": {
+                "factor": factor,
+                "latent_channels": 4,
+                "ae_width": 16,
+                "ae_steps": 800,
+                "ae_batch_size": 64,
+                "kl_weight": 1e-6,
+                **base.options,
+            },
+        }
+    )
+
+
+def train_ldm(
+    config: LatentConfig, device: torch.device | str = "cpu", progress: bool = True
+) -> FitResult:
+    """Stage 1: the autoencoder; then σ̂ of its latents; stage 2: DDPM on z/σ̂ (eq. 2)."""
+    o = config.options
+    data = load_dataset(config.dataset, data_dir=config.data_dir, seed=config.seed)
+    torch.manual_seed(config.seed)
+    model = config.build_net()
+    start = time.perf_counter()
+    ae_config = replace(
+        config, steps=o["ae_steps"], batch_size=o["ae_batch_size"], lr=1e-3, ema_decay=0.0
+    )
+    ae_config.net = replace(config.net, num_classes=None)
+    ae = fit(
+        model.autoencoder,
+        lambda net, x, y, g: autoencoder_loss(net, x, o["kl_weight"], g),
+        data,
+        ae_config,
+        device,
+        progress,
+    ).model.requires_grad_(False)
+
+    with torch.no_grad():  # the posterior of every training image, once
+        mean, logvar = ae.encode(data.x.to(device))
+        std = (0.5 * logvar).exp()
+        z = mean + std * torch.randn(
+            mean.shape, generator=torch.Generator(device).manual_seed(0), device=device
+        )
+        model.scale_factor.fill_(1 / z.std().item())  # z ← z / σ̂
+    latents = Dataset(config.dataset, torch.cat([mean, std], dim=1).cpu(), data.y)
+    schedule = config.noise_schedule()
+    scale = model.scale_factor.item()
+
+    def loss(
+        unet: nn.Module, posterior: torch.Tensor, y: torch.Tensor | None, generator: torch.Generator
+    ) -> torch.Tensor:
+        mean, std = posterior.chunk(2, dim=1)  # (B, c, h, w) each
+        eps = torch.randn(mean.shape, generator=generator, device=mean.device)
+        z0 = scale * (mean + std * eps)  # a fresh posterior sample, at unit scale
+        return diffusion_loss(unet, z0, schedule, config.prediction_type, y, generator)
+
+    result = fit(model.unet, loss, latents, config, device, progress)
+    ema = copy.deepcopy(model)
+    model.unet, ema.unet = result.model, result.ema
+    return FitResult(model.eval(), ema.eval(), result.losses, time.perf_counter() - start)
+
+
+def sample_ldm(trained: Any, options: Any) -> Any:
+    """DDIM in latent space (η, steps from ``options``), classes 0…9 in turn unless ``labels``
+    are given, guidance weight ``options.guidance_scale``; then decode. NFE = steps."""
+    from demos.ddim import ddim_sample
+    from demos.guidance import conditional_denoiser, guided_denoiser
+    from demos.sample import SampleResult
+
+    ldm, config = trained.net, trained.config
+    device = ldm.scale_factor.device
+    steps = options.steps or 50
+    labels = options.labels
+    if labels is None:
+        labels = torch.arange(options.num_samples) % config.net.num_classes
+    labels = labels.to(device)
+    generator = torch.Generator(device).manual_seed(options.seed)
+    z_T = torch.randn(
+        (options.num_samples, *config.latent_shape()), generator=generator, device=device
+    )
+    denoiser = (
+        guided_denoiser(ldm.unet, labels, options.guidance_scale, config.net.num_classes)
+        if options.guidance_scale
+        else conditional_denoiser(ldm.unet, labels)
+    )
+    start = time.perf_counter()
+    with torch.no_grad():
+        z0 = ddim_sample(
+            denoiser,
+            z_T,
+            trained.schedule,
+            steps,
+            options.eta,
+            options.spacing,
+            config.prediction_type,
+            generator,
+        )
+        images = ldm.decode(z0)
+    return SampleResult(images, steps, time.perf_counter() - start)
+
+
+def flops_per_call(net: nn.Module, sample: torch.Tensor, *args: Any) -> int:
+    """FLOPs of one forward call ``net(sample, *args)``, counted by torch's FlopCounterMode."""
+    from torch.utils.flop_counter import FlopCounterMode
+
+    counter = FlopCounterMode(display=False)
+    with torch.no_grad(), counter:
+        net(sample, *args)
+    return counter.get_total_flops()
+
+
+def register_methods() -> None:
+    """``ldm``: class-conditional latent diffusion with classifier-free guidance."""
+    from demos.registry import Method, register
+
+    register(
+        Method(
+            "ldm",
+            "Latent diffusion: a KL autoencoder, then class-conditional DDPM on its "
+            "unit-variance latents, sampled by DDIM with classifier-free guidance",
+            "arXiv:2112.10752",
+            "ldm",
+            train_ldm,
+            sample_ldm,
+            default_steps=50,
+            config=ldm_config,
+        )
+    )
+
+
+register_methods()
