@@ -297,3 +297,14 @@ def _wait_for(url: str, text: str, seconds: float) -> str:
             pass
         time.sleep(0.5)
     raise AssertionError(f"{url} never showed {text!r}")
+
+
+def test_timeline_page_shows_the_entries_per_year_plot(fixture_site: Path) -> None:
+    from kb.catalog import Catalog
+
+    svg = (fixture_site / "assets/generated/entries-per-year.svg").read_text(encoding="utf-8")
+    assert svg.lstrip().startswith(("<?xml", "<svg")) and "</svg>" in svg
+    kinds = {e.kind for e in Catalog.load(SITE_CATALOG, use_cache=False) if e.year}
+    assert svg.count("<g id=\"patch_") >= len(kinds)  # at least one bar per kind shown
+    timeline = (fixture_site / "timeline" / "index.html").read_text(encoding="utf-8")
+    assert "entries-per-year.svg" in timeline

@@ -26,6 +26,13 @@ from kb.site.method_page import render_method_page
 from kb.site.timeline_page import render_timeline_page
 
 
+def timeline_plot_svg(ctx: SiteContext) -> str:
+    """Entries per year, stacked by kind, as an SVG the timeline page shows."""
+    from kb.graph.timeline_plot import timeline_figure_bytes
+
+    return timeline_figure_bytes(ctx.graph.timeline(), "svg", by="kind").decode("utf-8")
+
+
 def index_files(ctx: SiteContext) -> dict[str, str]:
     """The pages in the navigation, and the graph data."""
     files = {
@@ -34,6 +41,7 @@ def index_files(ctx: SiteContext) -> dict[str, str]:
         urls.CATALOG_INDEX: render_catalog_index(ctx),
         urls.TAGS: render_tags_page(),
         urls.TIMELINE: render_timeline_page(ctx),
+        urls.TIMELINE_PLOT: timeline_plot_svg(ctx),
         urls.GRAPH: render_graph_page(ctx),
         urls.GRAPH_DATA: json.dumps(full_graph_data(ctx), ensure_ascii=False,
                                     separators=(",", ":")),

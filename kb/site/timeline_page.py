@@ -65,7 +65,8 @@ def render_timeline_page(ctx: SiteContext) -> str:
         front_matter("Timeline", hide=["navigation"]),
         "# Timeline\n\n",
         f"Every entry by the year it was first released, {first}–{last}. "
-        "Filter by kind or topic; the counts update as you choose.\n",
+        "Filter by kind or topic; the counts update as you choose.\n\n",
+        f"![Entries per year, stacked by kind]({urls.TIMELINE_PLOT})\n\n",  # beside timeline.md
         block(_filters(ctx)),
     ]
     if timeline.earlier:

@@ -14,6 +14,7 @@ from kb.models import Entry
 HOME = "index.md"
 GUIDE = "guide.md"
 TIMELINE = "timeline.md"
+TIMELINE_PLOT = "assets/generated/entries-per-year.svg"
 GRAPH = "graph.md"
 GRAPH_DATA = "assets/data/graph.json"
 TOPICS_INDEX = "topics/index.md"
