@@ -274,6 +274,18 @@ def sample_consistency(trained: Any, options: Any) -> Any:
     return SampleResult(out, len(steps), time.perf_counter() - start)
 
 
+def check_consistency_options(config: TrainConfig, options: Any) -> None:
+    """Before any training: a multistep sampler visits at most the N training noise levels."""
+    from demos.errors import DemoError
+
+    o = config.options
+    most = len(
+        karras_boundaries(config.noise_schedule(), o["num_scales"], o["sigma_max"], o["rho"])
+    )
+    if (options.steps or 1) > most:
+        raise DemoError(f"consistency sampling takes 1 … {most} steps", code="E604")
+
+
 def register_methods() -> None:
     """``consistency``: consistency distillation from the v-prediction DDPM teacher."""
     from demos.registry import Method, register
@@ -288,6 +300,7 @@ def register_methods() -> None:
             train_consistency,
             sample_consistency,
             default_steps=1,
+            check=check_consistency_options,
             config=consistency_config,
         )
     )
