@@ -56,14 +56,11 @@ with page_errors():
     retrain = retrain_button(route.url_path)
     controls.show_notices()
 
-    from demos.consistency import teacher_of
+    from demos.distill import ddpm_teacher_of
     from demos.sample import SampleOptions
 
     model = trained_model(app_train_config("consistency", dataset, train_steps), retrain=retrain)
-    teacher_config = model.config
-    while teacher_config.method != "ddpm":
-        teacher_config = teacher_of(teacher_config)
-    teacher = trained_model(teacher_config)
+    teacher = trained_model(ddpm_teacher_of(model.config))  # trained first, so cached
     reference = None if dataset in IMAGE_SETS else real_samples(dataset, 2000, seed)
 
     def consistency_run(k: int):

@@ -26,17 +26,20 @@ from demos.app_views import (
     show_samples,
     show_unavailable,
 )
+from demos.distill import TEACHER_SAMPLING_STEPS
 
 route = find_route("progressive-distillation")
 st.title("Progressive distillation")
 st.caption(
     "Salimans & Ho 2022. A student learns to take in one DDIM step what its teacher "
-    "takes in two; then it becomes the teacher. 32 → 16 → 8 → 4 → 2 → 1 steps."
+    "takes in two; then it becomes the teacher, halving the steps down to one."
 )
 if not method_available(route):
     show_unavailable(route)
 
-STUDENT_STEPS = ("1", "2", "4", "8", "16")
+# The students of an N-step teacher take N/2, N/4, …, 1 steps.
+LADDER = [TEACHER_SAMPLING_STEPS // 2**i for i in range(1, TEACHER_SAMPLING_STEPS.bit_length())]
+STUDENT_STEPS = tuple(str(k) for k in sorted(LADDER))
 
 with page_errors():
     controls = PageControls(route.url_path)
@@ -104,7 +107,7 @@ with page_errors():
 
     # -----------------------------------------------------------------------------------------
     st.header("2 · Down the ladder")
-    ladder = [k for k in (16, 8, 4, 2, 1) if k >= steps]
+    ladder = [k for k in LADDER if k >= steps]
     rows, teacher_line, student_line = [], [], []
     baseline, metric = None, ""
     for k in ladder:
