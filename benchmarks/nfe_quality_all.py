@@ -1,0 +1,333 @@
+"""Quality vs NFE for every sampler of the demos on 8×8 digits, and latent vs pixel compute.
+
+One dataset (scikit-learn's 8×8 digits), one metric (classifier Fréchet distance, beside its
+data-vs-data baseline), the same number of samples for every row:
+
+* DDPM ancestral and DDIM η = 0 (trailing steps) — the v-prediction, cosine-schedule teacher;
+* progressive-distillation students at 16 … 1 steps, distilled from that teacher's DDIM-32;
+* consistency distillation from the same teacher, at 1, 2 and 4 steps;
+* score SDE (VP): Euler–Maruyama, predictor–corrector and the probability-flow ODE (Heun);
+* flow matching (Euler, Heun) and its reflow (Euler).
+
+The second table compares latent diffusion (f = 4, 8×8×4 latents) with pixel-space DDPM on the
+same 32×32 digits: FLOPs per denoiser call counted by ``torch.utils.flop_counter``, FLOPs and wall
+time per sample at 50 DDIM steps, and the quality each reaches. Every model is trained once and
+cached (``kb demo train …`` reuses them); a first run trains them all. Run from the repository
+root:
+
+    .venv/bin/python benchmarks/nfe_quality_all.py            # writes results/nfe_quality.*
+    .venv/bin/python benchmarks/nfe_quality_all.py --no-ldm   # only the NFE table
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+from dataclasses import replace
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from benchmarks.demos_machine import RESULTS, machine_info, write_results  # noqa: E402
+
+DATASET = "digits"
+NUM_SAMPLES = 500
+PIXEL_STEPS = 250  # pixel-space DDPM on 32×32, batch 64: about the LDM's training FLOPs
+TARGETS = {"student_4_vs_teacher_100": 1.5, "consistency_1_vs_teacher_100": 3.0, "train_s": 300}
+
+
+def nfe_models() -> dict:
+    from demos.consistency import consistency_config
+    from demos.distill import distill_config, teacher_config
+    from demos.flow_matching import reflow_config
+    from demos.score_sde import score_sde_config
+    from demos.train import default_config
+
+    return {
+        "teacher": teacher_config(DATASET),
+        "distill": distill_config(DATASET, student_steps=1),
+        "consistency": consistency_config(DATASET),
+        "score-sde": score_sde_config(DATASET),
+        "flow-matching": default_config("flow-matching", DATASET),
+        "reflow": reflow_config(DATASET),
+    }
+
+
+def nfe_runs() -> list[tuple[str, str, str, int, dict]]:
+    """(model, family, registry method, steps, sampler keywords) for every row."""
+    runs = [("teacher", "DDPM ancestral", "ddpm", 1000, {})]
+    runs += [("teacher", "DDIM η=0", "ddim", s, {}) for s in (1, 2, 4, 8, 16, 32, 100)]
+    runs += [("distill", "progressive student", "distill", s, {}) for s in (1, 2, 4, 8)]
+    runs += [("consistency", "consistency", "consistency", s, {}) for s in (1, 2, 4)]
+    runs += [("score-sde", "SDE Euler–Maruyama", "em", s, {}) for s in (100, 250)]
+    runs += [("score-sde", "SDE predictor–corrector", "pc", s, {}) for s in (50, 125)]
+    runs += [("score-sde", "probability-flow ODE (Heun)", "ode", s, {}) for s in (10, 25, 50)]
+    runs += [
+        ("flow-matching", "flow matching Euler", "flow-matching", s, {})
+        for s in (1, 2, 4, 8, 16, 32, 100)
+    ]
+    runs += [
+        ("flow-matching", "flow matching Heun", "flow-matching-heun", s, {}) for s in (2, 4, 8, 16)
+    ]
+    runs += [("reflow", "reflow Euler", "reflow", s, {}) for s in (1, 2, 4, 8, 16)]
+    return runs
+
+
+def sample(trained, method: str, steps: int):
+    from demos.registry import get_method
+    from demos.sample import SampleOptions
+    from demos.score_sde import sample_score_sde
+
+    options = SampleOptions(num_samples=NUM_SAMPLES, steps=steps, spacing="trailing", seed=0)
+    if method in ("em", "pc", "ode"):
+        return sample_score_sde(trained, options, method)
+    return get_method(method).sample(trained, options)
+
+
+def run_nfe() -> dict:
+    from demos.cache import load_or_train
+    from demos.metrics import evaluate
+
+    trained = {}
+    for name, config in nfe_models().items():
+        start = time.perf_counter()
+        trained[name] = load_or_train(config)
+        print(
+            f"{name}: {trained[name].info.get('seconds')} s training "
+            f"({time.perf_counter() - start:.0f} s now)",
+            flush=True,
+        )
+    rows = []
+    for model, family, method, steps, _ in nfe_runs():
+        result = sample(trained[model], method, steps)
+        report = evaluate(DATASET, result.samples)
+        metrics = {m.name: m for m in report.metrics}
+        rows.append(
+            {
+                "family": family,
+                "model": model,
+                "steps": steps,
+                "nfe": result.nfe,
+                "classifier_fd": metrics["classifier_fd"].value,
+                "baseline": metrics["classifier_fd"].baseline,
+                "confidence": metrics["confidence"].value,
+                "coverage": metrics["class_coverage"].value,
+                "ms_per_sample": 1000 * result.seconds / NUM_SAMPLES,
+            }
+        )
+        print(
+            f"{family:<28} NFE {result.nfe:>4}: FD {rows[-1]['classifier_fd']:.3f} "
+            f"(data {rows[-1]['baseline']:.3f})",
+            flush=True,
+        )
+    train_seconds = {name: t.info.get("seconds") for name, t in trained.items()}
+    ladder = trained["distill"].config
+    for rung in (8, 4, 2, 1):  # each halving is its own model
+        config = replace(ladder, options={**ladder.options, "student_steps": rung})
+        train_seconds[f"distill {rung * 2}→{rung}"] = load_or_train(config).info.get("seconds")
+    del train_seconds["distill"]
+    return {"rows": rows, "train_seconds": train_seconds, "targets": targets(rows, train_seconds)}
+
+
+def targets(rows: list[dict], train_seconds: dict) -> dict:
+    def fd(family: str, steps: int) -> float:
+        return next(
+            r["classifier_fd"] for r in rows if r["family"] == family and r["steps"] == steps
+        )
+
+    teacher = fd("DDIM η=0", 100)
+    student, consistency = fd("progressive student", 4), fd("consistency", 1)
+    slowest = max(train_seconds.items(), key=lambda kv: kv[1] or 0)
+    return {
+        "teacher_ddim_100_fd": teacher,
+        "student_4_fd": student,
+        "student_4_ratio": student / teacher,
+        "student_4_met": student / teacher <= TARGETS["student_4_vs_teacher_100"],
+        "consistency_1_fd": consistency,
+        "consistency_1_ratio": consistency / teacher,
+        "consistency_1_met": consistency / teacher <= TARGETS["consistency_1_vs_teacher_100"],
+        "slowest_model": slowest[0],
+        "slowest_train_seconds": slowest[1],
+        "train_time_met": all((s or 0) <= TARGETS["train_s"] for s in train_seconds.values()),
+    }
+
+
+def run_ldm() -> dict:
+    """Latent (f = 4) vs pixel DDPM on 32×32 digits: FLOPs per call and per sample, quality.
+
+    Training compute is counted as 3 × forward FLOPs per example (forward + backward) × batch ×
+    steps; the pixel model gets about the LDM's training compute (PIXEL_STEPS at batch 64).
+    """
+    import torch
+
+    from demos.cache import load_or_train
+    from demos.ldm import flops_per_call, ldm_config, sample_ldm
+    from demos.metrics import evaluate
+    from demos.registry import get_method
+    from demos.sample import SampleOptions
+    from demos.train import default_config
+
+    ldm = load_or_train(ldm_config("digits32"))
+    pixel = load_or_train(default_config("ddpm", "digits32", PIXEL_STEPS, batch_size=64))
+    t, y = torch.zeros(1, dtype=torch.long), torch.zeros(1, dtype=torch.long)
+    latent_shape, image = ldm.config.latent_shape(), torch.zeros(1, 1, 32, 32)
+    ae = ldm.net.autoencoder
+    call = {
+        "latent": flops_per_call(ldm.net.unet, torch.zeros(1, *latent_shape), t, y),
+        "pixel": flops_per_call(pixel.net, image, t),
+        "decoder": flops_per_call(ae.decoder, torch.zeros(1, *latent_shape)),
+        "encoder": flops_per_call(ae.encoder, image),
+    }
+    o, c, p = ldm.config.options, ldm.config, pixel.config
+    train_flops = {
+        "ldm": 3 * (call["encoder"] + call["decoder"]) * o["ae_batch_size"] * o["ae_steps"]
+        + 3 * call["latent"] * c.batch_size * c.steps,
+        "pixel": 3 * call["pixel"] * p.batch_size * p.steps,
+    }
+    steps, rows = 50, []
+    none = torch.full((NUM_SAMPLES,), 10)  # the null class ∅: unconditional
+    runs = [("pixel DDPM (DDIM-50)", pixel, None, 0.0), ("LDM unconditional (∅)", ldm, none, 0.0)]
+    runs += [(f"LDM class-conditional, w = {w:g}", ldm, None, w) for w in (0.0, 1.0, 3.0)]
+    for label, trained, labels, w in runs:
+        options = SampleOptions(
+            num_samples=NUM_SAMPLES, steps=steps, labels=labels, guidance_scale=w, seed=0
+        )
+        is_ldm = trained is ldm
+        result = (sample_ldm if is_ldm else get_method("ddim").sample)(trained, options)
+        per_call = call["latent"] * (2 if w else 1) if is_ldm else call["pixel"]
+        report = evaluate("digits32", result.samples)
+        rows.append(
+            {
+                "sampler": label,
+                "nfe": steps,
+                "flops_per_call": per_call,
+                "flops_per_sample": steps * per_call + (call["decoder"] if is_ldm else 0),
+                "ms_per_sample": 1000 * result.seconds / NUM_SAMPLES,
+                "classifier_fd": report.headline.value,
+                "baseline": report.headline.baseline,
+                "confidence": report.metrics[1].value,
+                "train_seconds": trained.info.get("seconds"),
+                "train_tflops": train_flops["ldm" if is_ldm else "pixel"] / 1e12,
+            }
+        )
+        print(f"{label:<34} FD {rows[-1]['classifier_fd']:.3f}", flush=True)
+    return {"flops_per_call": call, "latent_shape": list(latent_shape), "rows": rows}
+
+
+def plot(rows: list[dict], path: Path) -> None:
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.figure import Figure
+
+    fig = Figure(figsize=(7.5, 4.8), dpi=120)
+    FigureCanvasAgg(fig)
+    ax = fig.add_subplot()
+    for family in dict.fromkeys(r["family"] for r in rows):
+        line = [r for r in rows if r["family"] == family]
+        ax.plot(
+            [r["nfe"] for r in line], [r["classifier_fd"] for r in line], "o-", ms=4, label=family
+        )
+    ax.axhline(rows[0]["baseline"], color="0.5", ls="--", label="data vs data")
+    ax.set_xscale("log")
+    ax.set_yscale("log")
+    ax.set_xlabel("NFE (network calls per sample)")
+    ax.set_ylabel("classifier Fréchet distance (lower is better)")
+    ax.set_title(f"8×8 digits, {NUM_SAMPLES} samples per point", fontsize=10)
+    ax.legend(fontsize=7, ncol=2)
+    fig.tight_layout()
+    fig.savefig(path)
+
+
+def markdown(record: dict) -> str:
+    nfe, machine = record["nfe"], record["machine"]
+    lines = [
+        "# Quality vs NFE, every demo sampler (8×8 digits)",
+        "",
+        f"`{record['command']}` — {record['date']}, {machine['cpu_count']} CPU cores (shared; "
+        f"load average {machine['load_average_1_5_15']} at the start, "
+        f"{record['load_average_at_end']} at the end), torch {machine['torch']}.",
+        "",
+        f"Classifier Fréchet distance of {NUM_SAMPLES} samples (data vs data: "
+        f"{nfe['rows'][0]['baseline']:.3f}); lower is better, and values near or below the "
+        "data-vs-data distance are within the estimator's noise. Models: DDPM and DDIM (trailing "
+        "steps) sample the v-prediction, cosine-schedule DDPM teacher; the progressive students "
+        "are distilled from its DDIM-16 (Algorithm 2, one halving per stage); consistency "
+        "distillation uses the same teacher; the score SDE is a VP-SDE ε-network; reflow is "
+        "retrained on 5,000 (noise, sample) pairs of the flow-matching model.",
+        "",
+        "| sampler | NFE | classifier FD | confidence | class coverage | ms / sample |",
+        "|---|---:|---:|---:|---:|---:|",
+    ]
+    lines += [
+        f"| {r['family']} | {r['nfe']} | {r['classifier_fd']:.3f} | {r['confidence']:.3f} "
+        f"| {r['coverage']:.2f} | {r['ms_per_sample']:.2f} |"
+        for r in nfe["rows"]
+    ]
+    t = nfe["targets"]
+    lines += [
+        "",
+        "Training time (s): "
+        + ", ".join(f"{k} {v}" for k, v in nfe["train_seconds"].items())
+        + ".",
+        "",
+        f"* 4-step student / 100-step teacher: {t['student_4_ratio']:.2f} "
+        f"(target ≤ 1.5: {'met' if t['student_4_met'] else 'not met'})",
+        f"* 1-step consistency / 100-step teacher: {t['consistency_1_ratio']:.2f} "
+        f"(target ≤ 3: {'met' if t['consistency_1_met'] else 'not met'})",
+        f"* slowest model to train: {t['slowest_model']}, {t['slowest_train_seconds']} s "
+        f"(target ≤ 300 s: {'met' if t['train_time_met'] else 'not met'})",
+    ]
+    if "ldm" in record:
+        ldm = record["ldm"]
+        lines += [
+            "",
+            "## Latent vs pixel diffusion (32×32 digits, DDIM 50 steps)",
+            "",
+            "| sampler | GFLOPs / call | GFLOPs / sample | ms / sample | classifier FD "
+            "(data vs data) | confidence | train TFLOPs | train s |",
+            "|---|---:|---:|---:|---:|---:|---:|---:|",
+        ]
+        lines += [
+            f"| {r['sampler']} | {r['flops_per_call'] / 1e9:.4f} | "
+            f"{r['flops_per_sample'] / 1e9:.3f} | {r['ms_per_sample']:.2f} | "
+            f"{r['classifier_fd']:.3f} ({r['baseline']:.3f}) | {r['confidence']:.3f} | "
+            f"{r['train_tflops']:.1f} | "
+            f"{r['train_seconds']} |"
+            for r in ldm["rows"]
+        ]
+        lines += [
+            "",
+            f"Latents {ldm['latent_shape']}; the decoder costs "
+            f"{ldm['flops_per_call']['decoder'] / 1e9:.4f} GFLOPs once per sample. Both models "
+            "get about the same training compute (3 × forward FLOPs × batch × steps); guidance "
+            "(w > 0) costs two UNet evaluations per step and trades diversity (FD) for "
+            "confidence.",
+        ]
+    return "\n".join(lines) + "\n"
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--no-ldm", action="store_true", help="skip the latent vs pixel table")
+    parser.add_argument(
+        "--threads", type=int, default=1, help="torch threads (1 is fastest on shared cores)"
+    )
+    args = parser.parse_args()
+    import torch
+
+    torch.set_num_threads(args.threads)
+    started, start = machine_info(), time.perf_counter()
+    results = {"dataset": DATASET, "num_samples": NUM_SAMPLES, "nfe": run_nfe()}
+    if not args.no_ldm:
+        results["ldm"] = run_ldm()
+    results["total_seconds"] = round(time.perf_counter() - start, 1)
+    path = write_results("nfe_quality", results, started)
+    plot(results["nfe"]["rows"], RESULTS / "nfe_quality.png")
+    import json
+
+    (RESULTS / "nfe_quality.md").write_text(markdown(json.loads(path.read_text())))
+    print(f"wrote {path}, nfe_quality.png, nfe_quality.md in {results['total_seconds']} s")
+
+
+if __name__ == "__main__":
+    main()
