@@ -76,10 +76,10 @@ def _sample_run(
     frame_label: Callable[[int, int], str] | None,
     evaluate: bool,
 ) -> Run:
-    from demos.registry import get_method
+    from demos.registry import draw
 
     options = replace(options, return_trajectory=frames > 0)
-    result = get_method(method).sample(trained, options)
+    result = draw(method, trained, options)
     samples = result.samples.detach().float().cpu()
     kept = []
     if frames and result.trajectory is not None:
@@ -131,10 +131,10 @@ def sample_paths(trained: Any, method: str, options: Any) -> tuple[list[float], 
     """
 
     def compute() -> tuple[list[float], torch.Tensor, Run]:
-        from demos.registry import get_method
+        from demos.registry import draw
 
         recorder = _Recorder(trained.net)
-        result = get_method(method).sample(replace(trained, net=recorder), options)
+        result = draw(method, replace(trained, net=recorder), options)
         samples = result.samples.detach().float().cpu()
         states = accepted_states(recorder.calls)
         paths = torch.stack([*(x for _, x in states), samples])

@@ -60,6 +60,23 @@ def get_method(name: str) -> Method:
     return METHODS[name]
 
 
+def draw(method: str, trained: Any, options: Any) -> Any:
+    """Sample with ``method`` and refuse a result that is not finite.
+
+    Too few steps make some samplers diverge (VP Euler–Maruyama at 4 steps, for one); the user
+    gets one clear message instead of a grid of NaN.
+    """
+    result = get_method(method).sample(trained, options)
+    if not bool(result.samples.isfinite().all()):
+        steps = options.steps if options.steps is not None else "the default"
+        raise DemoError(
+            f"{method} diverged with {steps} steps (the samples are not finite); "
+            "use more steps",
+            code="E605",
+        )
+    return result
+
+
 def default_train_config(method: str, dataset: str, steps: int | None = None, **overrides: Any):
     """The :class:`~demos.train.TrainConfig` of the model ``method`` samples from."""
     from demos.train import default_config

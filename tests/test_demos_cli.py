@@ -103,3 +103,20 @@ def test_errors_are_clean_messages(cache):
     assert "retrain with: kb demo train ddpm --dataset moons --steps 3 --retrain" in broken.output
     ddpm_steps = runner.invoke(demo, ["sample", "ddpm", "--dataset", "moons", "--steps", "10"])
     assert ddpm_steps.exit_code == 1 and "all T = 1000 steps" in ddpm_steps.output
+
+
+def test_a_sampler_that_diverges_gives_one_clear_message(monkeypatch, tmp_path):
+    import torch
+
+    from demos import registry
+    from demos.errors import DemoError
+    from demos.sample import SampleOptions, SampleResult
+
+    def diverging(trained, options):
+        return SampleResult(torch.full((2, 2), float("nan")), nfe=4, seconds=0.0)
+
+    monkeypatch.setitem(registry.METHODS, "diverging",
+                        registry.Method("diverging", "", "", "ddpm", None, diverging))
+    with pytest.raises(DemoError, match="diverged with 4 steps") as error:
+        registry.draw("diverging", None, SampleOptions(steps=4))
+    assert error.value.diagnostic.code == "E605"

@@ -208,7 +208,7 @@ def sample(
     """
     from demos.errors import CheckpointError
     from demos.figures import save_samples
-    from demos.registry import get_method
+    from demos.registry import draw, get_method
     from demos.sample import SampleOptions
 
     _use_threads(threads)
@@ -230,7 +230,7 @@ def sample(
             if not (sys.stdin.isatty() and click.confirm(f"{exc.render()}\nRetrain now?")):
                 raise
             trained = _load_or_train(config, retrain=True)
-        result = spec.sample(trained, options)
+        result = draw(method, trained, options)
         path = save_samples(result.samples, out, title=f"{method}, NFE {result.nfe}")
         click.echo(f"{method} on {dataset}: NFE {result.nfe}, wall time {result.seconds:.2f} s")
         if metric:
