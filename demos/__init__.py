@@ -9,8 +9,18 @@ Read in this order; each file stands beside its paper:
 * :mod:`demos.guidance` — classifier-free guidance (Ho & Salimans 2022).
 * :mod:`demos.metrics` — sample quality with data-vs-data baselines
   (:mod:`demos.digit_classifier` supplies the features).
+* :mod:`demos.ncsn` — annealed Langevin dynamics (Song & Ermon 2019).
+* :mod:`demos.score_sde` — VP and VE SDEs, predictor–corrector, the probability-flow ODE
+  (Song et al. 2021); :mod:`demos.score_field` draws the learned score.
+* :mod:`demos.flow_matching` — conditional flow matching and reflow (Lipman et al. 2022,
+  Liu et al. 2022).
+* :mod:`demos.ldm` — latent diffusion (Rombach et al. 2022): a KL autoencoder, then DDPM
+  in its latent space, with guidance.
+* :mod:`demos.distill` — progressive distillation (Salimans & Ho 2022).
+* :mod:`demos.consistency` — consistency distillation (Song et al. 2023).
 
 Around them: :mod:`demos.train` (the AdamW + EMA loop), :mod:`demos.cache` (each model trains
 once), :mod:`demos.registry` (methods by name), :mod:`demos.sample` (samplers with NFE),
-:mod:`demos.figures` (PNG output), :mod:`demos.distributed` (torchrun entry point).
+:mod:`demos.figures` (PNG output), :mod:`demos.distributed` (torchrun entry point), and the Streamlit app
+(:mod:`demos.app`, one page per method in ``demos/app_pages/``).
 """
