@@ -306,3 +306,21 @@ def _section(page: str, title: str) -> str:
     start = re.search(rf"\n## {re.escape(title)}( {{[^}}]*}})?\n", page).start()
     end = page.find("\n## ", start + 1)
     return page[start:end if end >= 0 else None]
+
+
+def test_method_pages_show_the_first_benchmark_table_when_it_exists(tmp_path: Path) -> None:
+    from kb.site.demos import Demo
+    from kb.site.method_page import quality_section
+
+    demos_dir = tmp_path / "demos"
+    demos_dir.mkdir()
+    demo = Demo("ddim", "demos/ddim.py", "", "http://localhost:8501/ddim", "kb demo ddim")
+    assert quality_section(demos_dir, demo) == ""  # no benchmark yet: no section
+    results = tmp_path / "benchmarks" / "results"
+    results.mkdir(parents=True)
+    (results / "nfe_quality.md").write_text(
+        "# Quality\n\ntext\n\n| sampler | NFE |\n|---|---:|\n| DDIM | 20 |\n\nmore\n\n"
+        "| other | table |\n|---|---|\n", encoding="utf-8")
+    section = quality_section(demos_dir, demo)
+    assert "| DDIM | 20 |" in section and "| other |" not in section
+    assert quality_section(demos_dir, None) == ""  # methods without a demo

@@ -5,6 +5,8 @@ runs the demo — then the sections every entry page has.
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from kb.models import Entry
 from kb.site import urls
 from kb.site.context import SiteContext
@@ -35,6 +37,7 @@ def render_method_page(ctx: SiteContext, method: Entry) -> str:
         lineage_section(ctx, src, method),
         key_papers_section(ctx, src, method),
         demo_section(demo),
+        quality_section(ctx.settings.demos_dir, demo),
         notes_section(method),
         links_section(method),
         citations_section(ctx, src, method),
@@ -99,6 +102,28 @@ def demo_section(demo: Demo | None) -> str:
     return (heading("Minimal implementation") + block(button)
             + f"\nThe whole of `{demo.file}`, as it is in the repository:\n\n"
             + fenced_code(demo.code, "python", title=demo.file))
+
+
+NFE_QUALITY_TABLE = Path("benchmarks/results/nfe_quality.md")  # beside demos/, committed
+
+
+def quality_section(demos_dir: Path, demo: Demo | None) -> str:
+    """The benchmark table of every demo sampler's quality against NFE, as last measured."""
+    path = demos_dir.parent / NFE_QUALITY_TABLE
+    if demo is None or not path.is_file():
+        return ""
+    table: list[str] = []  # the file's first table: its first run of "|" lines
+    for line in path.read_text(encoding="utf-8").splitlines():
+        if line.startswith("|"):
+            table.append(line)
+        elif table:
+            break
+    if not table:
+        return ""
+    return (heading("Quality against NFE")
+            + "\nEvery demo sampler on 8×8 digits (classifier Fréchet distance, lower is "
+            f"better), from `{NFE_QUALITY_TABLE}` — re-made by "
+            "`python benchmarks/nfe_quality_all.py`:\n\n" + "\n".join(table) + "\n\n")
 
 
 def fenced_code(code: str, language: str, title: str | None = None) -> str:
