@@ -12,7 +12,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from kb.errors import CatalogInvalid, Diagnostic, KbError
+from kb.errors import CatalogInvalid, Diagnostic, KbError, unknown_id
 from kb.load import ParsedFile, load_yaml_file
 from kb.models import KINDS, Entry, Topic
 from kb.parse_cache import ParseCache
@@ -105,11 +105,7 @@ class Catalog:
         try:
             return self.entries[entry_id]
         except KeyError:
-            import difflib
-
-            close = difflib.get_close_matches(entry_id, list(self.entries), n=3)
-            hint = f" — did you mean {', '.join(close)}?" if close else ""
-            raise KbError(f"no entry with id '{entry_id}'{hint}", code="E404") from None
+            raise unknown_id(entry_id, self.entries) from None
 
     def path_of(self, entry_id: str) -> str | None:
         source = self.sources.get(entry_id)

@@ -61,6 +61,15 @@ class KbError(Exception):
         return self.diagnostic.render()
 
 
+def unknown_id(entry_id: str, known: object) -> KbError:
+    """``no entry with id 'x' — did you mean a, b?`` (E404), suggesting the closest of ``known``."""
+    import difflib
+
+    close = difflib.get_close_matches(entry_id, list(known), n=3)  # type: ignore[call-overload]
+    hint = f" — did you mean {', '.join(close)}?" if close else ""
+    return KbError(f"no entry with id '{entry_id}'{hint}", code="E404")
+
+
 class NetworkError(KbError):
     """A remote service could not be reached or answered badly. Nothing was written."""
 

@@ -3,8 +3,9 @@
 PyYAML's C loader (``CSafeLoader``) parses; we then construct values ourselves from the node
 tree so that each top-level field, and each item of a list field, keeps its line and column.
 Only the safe constructors exist: a ``!!python/…`` tag is an error and is never executed.
-Anchors and aliases are refused (no catalog needs them, and they are how a "billion laughs"
-file blows up memory), and files over :data:`MAX_FILE_BYTES` are refused before parsing.
+Aliases are refused (no catalog needs them, and they are how a "billion laughs" file blows
+up memory), and so are files over :data:`MAX_FILE_BYTES` (before parsing) or with more than
+:data:`MAX_NODES` nodes.
 """
 
 from __future__ import annotations
@@ -83,23 +84,20 @@ def _mark(node_or_mark: Any) -> Position:
     return (mark.line + 1, mark.column + 1)
 
 
-def _check_no_aliases(root: yaml.Node) -> yaml.Node | None:
-    """Return a node reached twice (an alias) or None; bounded by :data:`MAX_NODES`."""
-    seen: set[int] = set()
-    stack = [root]
+def _too_many_nodes(root: yaml.Node) -> bool:
+    """True when the node tree exceeds :data:`MAX_NODES` (aliases are refused before this)."""
+    count, stack = 0, [root]
     while stack:
         node = stack.pop()
-        if id(node) in seen:
-            return node
-        seen.add(id(node))
-        if len(seen) > MAX_NODES:
-            return node
+        count += 1
+        if count > MAX_NODES:
+            return True
         if isinstance(node, yaml.MappingNode):
             for key, value in node.value:
                 stack.extend((key, value))
         elif isinstance(node, yaml.SequenceNode):
             stack.extend(node.value)
-    return None
+    return False
 
 
 def read_text(path: Path, parsed: ParsedFile) -> str | None:
@@ -152,12 +150,9 @@ def parse_yaml(text: str, parsed: ParsedFile) -> None:
         if root is None:
             parsed.data = None
             return
-        repeated = _check_no_aliases(root)
-        if repeated is not None:
-            line, col = _mark(repeated)
+        if _too_many_nodes(root):
             parsed.diagnostics.append(Diagnostic(
-                "E004", "YAML anchors and aliases are not allowed in catalog files "
-                "(or the file has too many nodes)", parsed.path, line, col))
+                "E004", f"the file has more than {MAX_NODES:,} YAML nodes", parsed.path, 1, 1))
             return
         parsed.data = _construct(loader, root, parsed)
     except _DuplicateOrBadKey as exc:

@@ -135,11 +135,6 @@ class Entry(BaseModel):
                     )
         return self
 
-    def references(self) -> dict[str, list[str]]:
-        """The entry ids this entry points at, by field."""
-        return {"cites": self.cites, "builds_on": self.builds_on, "methods": self.methods,
-                "papers": self.papers}
-
     def as_dict(self) -> dict:
         """The entry as plain data with the documented field names, empty fields left out."""
         data = self.model_dump(mode="json", exclude_defaults=True)

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import difflib
 from collections.abc import Iterable
-from dataclasses import dataclass
 from pathlib import Path
 
 from pydantic import ValidationError
@@ -29,17 +28,6 @@ ERROR_CODES = {
     "url": "E110",
     "year": "E111",
 }
-
-
-@dataclass
-class SourceInfo:
-    """Where an entry came from, for messages that point at its lines."""
-
-    parsed: ParsedFile
-
-    @property
-    def path(self) -> str:
-        return self.parsed.path
 
 
 def _did_you_mean(name: str, choices: Iterable[str]) -> str | None:

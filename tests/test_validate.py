@@ -163,3 +163,16 @@ def test_missing_catalog_directory_is_a_clear_error(tmp_path: Path) -> None:
     result = _kb("validate", "--catalog", str(tmp_path / "nowhere"))
     assert result.returncode == 1
     assert "catalog directory not found" in result.stderr and "Traceback" not in result.stderr
+
+
+def test_a_small_file_with_too_many_nodes_is_refused(tmp_path: Path) -> None:
+    from kb.load import MAX_FILE_BYTES, MAX_NODES
+
+    root = tmp_path / "catalog"
+    (root / "papers").mkdir(parents=True)
+    text = "id: many\nkind: paper\ntitle: x\ntags: [" + "1," * (MAX_NODES + 1) + "1]\n"
+    assert len(text) < MAX_FILE_BYTES
+    (root / "papers" / "many.yaml").write_text(text)
+    catalog = Catalog.load(root, strict=False, use_cache=False)
+    assert [(d.code, d.line) for d in catalog.diagnostics] == [("E004", 1)]
+    assert "more than" in catalog.diagnostics[0].message

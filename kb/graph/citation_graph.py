@@ -20,14 +20,13 @@ Node attributes: ``kind``, ``year``, ``title``, ``topics``, ``tags`` (topic node
 
 from __future__ import annotations
 
-import difflib
 import weakref
 from collections.abc import Iterable, Iterator, Sequence
 from typing import TYPE_CHECKING
 
 import networkx as nx
 
-from kb.errors import KbError
+from kb.errors import KbError, unknown_id
 from kb.models import Entry, Topic
 
 if TYPE_CHECKING:
@@ -162,9 +161,7 @@ class CitationGraph:
         try:
             return self.entries[entry_id]
         except KeyError:
-            close = difflib.get_close_matches(entry_id, list(self.entries), n=3)
-            hint = f" — did you mean {', '.join(close)}?" if close else ""
-            raise KbError(f"no entry with id '{entry_id}'{hint}", code="E404") from None
+            raise unknown_id(entry_id, self.entries) from None
 
     def edge_counts(self) -> dict[str, int]:
         """Number of edges of each type."""
