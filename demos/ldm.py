@@ -36,6 +36,7 @@ from __future__ import annotations
 import copy
 import math
 import time
+from collections.abc import Callable
 from dataclasses import replace
 from typing import Any
 
@@ -170,27 +171,34 @@ def ldm_config(
 
 
 def train_ldm(
-    config: LatentConfig, device: torch.device | str = "cpu", progress: bool = True
+    config: LatentConfig,
+    device: torch.device | str = "cpu",
+    progress: bool = True,
+    on_step: Callable[[int, LatentDiffusion], None] | None = None,
 ) -> FitResult:
-    """Stage 1: the autoencoder; then σ̂ of its latents; stage 2: DDPM on z/σ̂ (eq. 2)."""
+    """Stage 1: the autoencoder; then σ̂ of its latents; stage 2: DDPM on z/σ̂ (eq. 2).
+
+    ``on_step(step, ldm)``, if given, sees the latent model with the EMA UNet after every
+    stage-2 step (as :func:`demos.train.fit`'s ``on_step``); its time is not counted.
+    """
     o = config.options
     data = load_dataset(config.dataset, data_dir=config.data_dir, seed=config.seed)
     torch.manual_seed(config.seed)
     model = config.build_net()
-    start = time.perf_counter()
     ae_config = replace(
         config, steps=o["ae_steps"], batch_size=o["ae_batch_size"], lr=1e-3, ema_decay=0.0
     )
     ae_config.net = replace(config.net, num_classes=None)
-    ae = fit(
+    stage1 = fit(
         model.autoencoder,
         lambda net, x, y, g: autoencoder_loss(net, x, o["kl_weight"], g),
         data,
         ae_config,
         device,
         progress,
-    ).model.requires_grad_(False)
-
+    )
+    ae = stage1.model.requires_grad_(False)
+    encoding = time.perf_counter()
     with torch.no_grad():  # the posterior of every training image, once
         mean, logvar = ae.encode(data.x.to(device))
         std = (0.5 * logvar).exp()
@@ -201,6 +209,7 @@ def train_ldm(
     latents = Dataset(config.dataset, torch.cat([mean, std], dim=1).cpu(), data.y)
     schedule = config.noise_schedule()
     scale = model.scale_factor.item()
+    encoding = time.perf_counter() - encoding
 
     def loss(
         unet: nn.Module, posterior: torch.Tensor, y: torch.Tensor | None, generator: torch.Generator
@@ -210,10 +219,16 @@ def train_ldm(
         z0 = scale * (mean + std * eps)  # a fresh posterior sample, at unit scale
         return diffusion_loss(unet, z0, schedule, config.prediction_type, y, generator)
 
-    result = fit(model.unet, loss, latents, config, device, progress)
+    def watch(step: int, ema_unet: nn.Module) -> None:
+        view = LatentDiffusion(ae, ema_unet).to(model.scale_factor.device)
+        view.scale_factor.copy_(model.scale_factor)
+        on_step(step, view)
+
+    result = fit(model.unet, loss, latents, config, device, progress, watch if on_step else None)
     ema = copy.deepcopy(model)
     model.unet, ema.unet = result.model, result.ema
-    return FitResult(model.eval(), ema.eval(), result.losses, time.perf_counter() - start)
+    seconds = stage1.seconds + encoding + result.seconds
+    return FitResult(model.eval(), ema.eval(), result.losses, seconds)
 
 
 def sample_ldm(trained: Any, options: Any) -> Any:
