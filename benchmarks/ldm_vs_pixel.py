@@ -97,8 +97,9 @@ def score(kind: str, trained, steps: int, guidance: float = 0.0, labels=None) ->
     }
 
 
-def train_with_curve(kind: str, config, eval_at: tuple[int, ...], per_step_flops: float,
-                     flops_before: float) -> tuple[object, list[dict]]:
+def train_with_curve(
+    kind: str, config, eval_at: tuple[int, ...], per_step_flops: float, flops_before: float
+) -> tuple[object, list[dict]]:
     """Train ``config``, scoring the EMA model at the steps ``eval_at``; the curve's points
     carry training TFLOPs and training seconds (scoring time left out) up to that step."""
     from demos.cache import TrainedModel
@@ -145,10 +146,18 @@ def run(pixel_steps: int) -> dict:
     ae_flops = 3 * (call["encoder"] + call["decoder"]) * o["ae_batch_size"] * o["ae_steps"]
     ae_flops += call["encoder"] * train_images  # the one encoding pass
     models = {
-        "latent": (latent_config, LDM_EVAL_AT, 3 * call["latent"] * latent_config.batch_size,
-                   ae_flops),
-        "pixel": (pixel, tuple(s for s in PIXEL_EVAL_AT if s <= pixel_steps) or (pixel_steps,),
-                  3 * call["pixel"] * pixel.batch_size, 0.0),
+        "latent": (
+            latent_config,
+            LDM_EVAL_AT,
+            3 * call["latent"] * latent_config.batch_size,
+            ae_flops,
+        ),
+        "pixel": (
+            pixel,
+            tuple(s for s in PIXEL_EVAL_AT if s <= pixel_steps) or (pixel_steps,),
+            3 * call["pixel"] * pixel.batch_size,
+            0.0,
+        ),
     }
     record: dict = {"flops_per_call": call, "latent_shape": list(latent_config.latent_shape())}
     trained = {}
@@ -167,7 +176,8 @@ def run(pixel_steps: int) -> dict:
             sweep.append(point)
         reached = first_at_bar(record[kind]["curve"], bar)
         cheapest = next((p for p in sweep if p["classifier_fd"] <= bar), None)
-        record[kind] |= {"sweep": sweep, "first_at_bar": reached, "cheapest_sample_at_bar": cheapest}
+        record[kind] |= {"sweep": sweep, "first_at_bar": reached}
+        record[kind]["cheapest_sample_at_bar"] = cheapest
     none = torch.full((NUM_SAMPLES,), 10)  # the null class ∅: unconditional
     record["guidance"] = [{"w": "∅", **score("latent", trained["latent"], SAMPLE_STEPS, 0, none)}]
     for w in (0.0, 1.0, 3.0):
@@ -185,13 +195,28 @@ def plot(record: dict, path: Path) -> None:
     train_ax, sample_ax = fig.subplots(1, 2)
     for kind, colour in (("latent", "tab:blue"), ("pixel", "tab:red")):
         curve, sweep = record[kind]["curve"], record[kind]["sweep"]
-        train_ax.plot([p["train_tflops"] for p in curve], [p["classifier_fd"] for p in curve],
-                      "o-", color=colour, label=kind)
-        sample_ax.plot([p["gflops_per_sample"] for p in sweep],
-                       [p["classifier_fd"] for p in sweep], "o-", color=colour, label=kind)
+        train_ax.plot(
+            [p["train_tflops"] for p in curve],
+            [p["classifier_fd"] for p in curve],
+            "o-",
+            color=colour,
+            label=kind,
+        )
+        sample_ax.plot(
+            [p["gflops_per_sample"] for p in sweep],
+            [p["classifier_fd"] for p in sweep],
+            "o-",
+            color=colour,
+            label=kind,
+        )
         for p in sweep:
-            sample_ax.annotate(f"{p['steps']}", (p["gflops_per_sample"], p["classifier_fd"]),
-                               fontsize=7, xytext=(3, 3), textcoords="offset points")
+            sample_ax.annotate(
+                f"{p['steps']}",
+                (p["gflops_per_sample"], p["classifier_fd"]),
+                fontsize=7,
+                xytext=(3, 3),
+                textcoords="offset points",
+            )
     for ax in (train_ax, sample_ax):
         ax.axhline(record["bar"], color="0.3", ls=":", label=f"{QUALITY_BAR:g}× data vs data")
         ax.axhline(record["baseline"], color="0.6", ls="--", label="data vs data")
@@ -230,37 +255,63 @@ def markdown(record: dict) -> str:
         r = record[kind]
         at50 = next(p for p in r["sweep"] if p["steps"] == 50)
         hit = r["first_at_bar"]
-        reached = (f"{hit['train_tflops']:.1f} (step {hit['step']}) | {hit['train_seconds']}"
-                   if hit else f"not reached in {r['curve'][-1]['train_tflops']:.1f} | —")
+        reached = (
+            f"{hit['train_tflops']:.1f} (step {hit['step']}) | {hit['train_seconds']}"
+            if hit
+            else f"not reached in {r['curve'][-1]['train_tflops']:.1f} | —"
+        )
         lines.append(
             f"| {kind} | {call[kind] / 1e9:.4f} | {at50['gflops_per_sample']:.3f} | "
             f"{at50['ms_per_sample']:.2f} | {reached} | {r['curve'][-1]['classifier_fd']:.2f} |"
         )
-    lines += ["", "Quality along training (EMA weights, DDIM-50):", "",
-              "| model | step | training TFLOPs | training s | classifier FD | confidence |",
-              "|---|---:|---:|---:|---:|---:|"]
+    lines += [
+        "",
+        "Quality along training (EMA weights, DDIM-50):",
+        "",
+        "| model | step | training TFLOPs | training s | classifier FD | confidence |",
+        "|---|---:|---:|---:|---:|---:|",
+    ]
     for kind in ("latent", "pixel"):
-        lines += [f"| {kind} | {p['step']} | {p['train_tflops']:.2f} | {p['train_seconds']} | "
-                  f"{p['classifier_fd']:.2f} | {p['confidence']:.3f} |"
-                  for p in record[kind]["curve"]]
-    lines += ["", "Sampling compute against quality (trained models):", "",
-              "| model | DDIM steps | GFLOPs / sample | ms / sample | classifier FD |",
-              "|---|---:|---:|---:|---:|"]
+        lines += [
+            f"| {kind} | {p['step']} | {p['train_tflops']:.2f} | {p['train_seconds']} | "
+            f"{p['classifier_fd']:.2f} | {p['confidence']:.3f} |"
+            for p in record[kind]["curve"]
+        ]
+    lines += [
+        "",
+        "Sampling compute against quality (trained models):",
+        "",
+        "| model | DDIM steps | GFLOPs / sample | ms / sample | classifier FD |",
+        "|---|---:|---:|---:|---:|",
+    ]
     for kind in ("latent", "pixel"):
-        lines += [f"| {kind} | {p['steps']} | {p['gflops_per_sample']:.3f} | "
-                  f"{p['ms_per_sample']:.2f} | {p['classifier_fd']:.2f} |"
-                  for p in record[kind]["sweep"]]
-    lines += ["", "Classifier-free guidance on the LDM (DDIM-50; w > 0 costs two UNet calls "
-              "per step):", "", "| w | classifier FD | confidence |", "|---|---:|---:|"]
-    lines += [f"| {g['w']} | {g['classifier_fd']:.2f} | {g['confidence']:.3f} |"
-              for g in record["guidance"]]
+        lines += [
+            f"| {kind} | {p['steps']} | {p['gflops_per_sample']:.3f} | "
+            f"{p['ms_per_sample']:.2f} | {p['classifier_fd']:.2f} |"
+            for p in record[kind]["sweep"]
+        ]
+    lines += [
+        "",
+        "Classifier-free guidance on the LDM (DDIM-50; w > 0 costs two UNet calls per step):",
+        "",
+        "| w | classifier FD | confidence |",
+        "|---|---:|---:|",
+    ]
+    lines += [
+        f"| {g['w']} | {g['classifier_fd']:.2f} | {g['confidence']:.3f} |"
+        for g in record["guidance"]
+    ]
     return "\n".join(lines) + "\n"
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--pixel-steps", type=int, default=PIXEL_STEPS,
-                        help=f"training steps of the pixel model (default {PIXEL_STEPS})")
+    parser.add_argument(
+        "--pixel-steps",
+        type=int,
+        default=PIXEL_STEPS,
+        help=f"training steps of the pixel model (default {PIXEL_STEPS})",
+    )
     parser.add_argument("--threads", type=int, default=2, help="torch threads (default 2)")
     args = parser.parse_args()
     import torch

@@ -1,4 +1,4 @@
-"""Quality vs NFE for every sampler of the demos on 8×8 digits, and latent vs pixel compute.
+"""Quality vs NFE for every sampler of the demos on 8×8 digits.
 
 One dataset (scikit-learn's 8×8 digits), one metric (classifier Fréchet distance, beside its
 data-vs-data baseline), the same number of samples for every row:
@@ -9,14 +9,12 @@ data-vs-data baseline), the same number of samples for every row:
 * score SDE (VP): Euler–Maruyama, predictor–corrector and the probability-flow ODE (Heun);
 * flow matching (Euler, Heun) and its reflow (Euler).
 
-The second table compares latent diffusion (f = 4, 8×8×4 latents) with pixel-space DDPM on the
-same 32×32 digits: FLOPs per denoiser call counted by ``torch.utils.flop_counter``, FLOPs and wall
-time per sample at 50 DDIM steps, and the quality each reaches. Every model is trained once and
-cached (``kb demo train …`` reuses them); a first run trains them all. Run from the repository
-root:
+Every model is trained once and cached (``kb demo train …`` reuses them); a first run trains them
+all, and ``--retrain`` trains them again to re-measure training times. Latent diffusion has its
+own benchmark, ``benchmarks/ldm_vs_pixel.py``. Run from the repository root:
 
     .venv/bin/python benchmarks/nfe_quality_all.py            # writes results/nfe_quality.*
-    .venv/bin/python benchmarks/nfe_quality_all.py --no-ldm   # only the NFE table
+    .venv/bin/python benchmarks/nfe_quality_all.py --retrain  # and re-measure training
 """
 
 from __future__ import annotations
@@ -33,15 +31,15 @@ from benchmarks.demos_machine import RESULTS, machine_info, write_results  # noq
 
 DATASET = "digits"
 NUM_SAMPLES = 500
-PIXEL_STEPS = 250  # pixel-space DDPM on 32×32, batch 64: about the LDM's training FLOPs
 TARGETS = {"student_4_vs_teacher_100": 1.5, "consistency_1_vs_teacher_100": 3.0, "train_s": 300}
 
 
 def nfe_models() -> dict:
     from demos.consistency import consistency_config
-    from demos.distill import distill_config, teacher_config
-    from demos.flow_matching import reflow_config
+    from demos.distill import distill_config
+    from demos.reflow import reflow_config
     from demos.score_sde import score_sde_config
+    from demos.teacher import teacher_config
     from demos.train import default_config
 
     return {
@@ -85,19 +83,30 @@ def sample(trained, method: str, steps: int):
     return get_method(method).sample(trained, options)
 
 
-def run_nfe() -> dict:
+def train_all(retrain: bool) -> tuple[dict, dict]:
+    """Every model of the table, from the cache or trained now in dependency order, and the
+    training seconds of each (each halving of the distillation ladder is its own model)."""
     from demos.cache import load_or_train
-    from demos.metrics import evaluate
 
-    trained = {}
+    trained, seconds = {}, {}
     for name, config in nfe_models().items():
         start = time.perf_counter()
-        trained[name] = load_or_train(config)
-        print(
-            f"{name}: {trained[name].info.get('seconds')} s training "
-            f"({time.perf_counter() - start:.0f} s now)",
-            flush=True,
-        )
+        if name == "distill":
+            for rung in (8, 4, 2, 1):  # N → N/2, each student the next one's teacher
+                rung_config = replace(config, options={**config.options, "student_steps": rung})
+                trained[name] = load_or_train(rung_config, retrain=retrain)
+                seconds[f"distill {2 * rung}→{rung}"] = trained[name].info.get("seconds")
+        else:
+            trained[name] = load_or_train(config, retrain=retrain)
+            seconds[name] = trained[name].info.get("seconds")
+        print(f"{name}: ready in {time.perf_counter() - start:.0f} s", flush=True)
+    return trained, seconds
+
+
+def run_nfe(retrain: bool = False) -> dict:
+    from demos.metrics import evaluate
+
+    trained, train_seconds = train_all(retrain)
     rows = []
     for model, family, method, steps, _ in nfe_runs():
         result = sample(trained[model], method, steps)
@@ -121,12 +130,6 @@ def run_nfe() -> dict:
             f"(data {rows[-1]['baseline']:.3f})",
             flush=True,
         )
-    train_seconds = {name: t.info.get("seconds") for name, t in trained.items()}
-    ladder = trained["distill"].config
-    for rung in (8, 4, 2, 1):  # each halving is its own model
-        config = replace(ladder, options={**ladder.options, "student_steps": rung})
-        train_seconds[f"distill {rung * 2}→{rung}"] = load_or_train(config).info.get("seconds")
-    del train_seconds["distill"]
     return {"rows": rows, "train_seconds": train_seconds, "targets": targets(rows, train_seconds)}
 
 
@@ -151,68 +154,6 @@ def targets(rows: list[dict], train_seconds: dict) -> dict:
         "slowest_train_seconds": slowest[1],
         "train_time_met": all((s or 0) <= TARGETS["train_s"] for s in train_seconds.values()),
     }
-
-
-def run_ldm() -> dict:
-    """Latent (f = 4) vs pixel DDPM on 32×32 digits: FLOPs per call and per sample, quality.
-
-    Training compute is counted as 3 × forward FLOPs per example (forward + backward) × batch ×
-    steps; the pixel model gets about the LDM's training compute (PIXEL_STEPS at batch 64).
-    """
-    import torch
-
-    from demos.cache import load_or_train
-    from demos.ldm import flops_per_call, ldm_config, sample_ldm
-    from demos.metrics import evaluate
-    from demos.registry import get_method
-    from demos.sample import SampleOptions
-    from demos.train import default_config
-
-    ldm = load_or_train(ldm_config("digits32"))
-    pixel = load_or_train(default_config("ddpm", "digits32", PIXEL_STEPS, batch_size=64))
-    t, y = torch.zeros(1, dtype=torch.long), torch.zeros(1, dtype=torch.long)
-    latent_shape, image = ldm.config.latent_shape(), torch.zeros(1, 1, 32, 32)
-    ae = ldm.net.autoencoder
-    call = {
-        "latent": flops_per_call(ldm.net.unet, torch.zeros(1, *latent_shape), t, y),
-        "pixel": flops_per_call(pixel.net, image, t),
-        "decoder": flops_per_call(ae.decoder, torch.zeros(1, *latent_shape)),
-        "encoder": flops_per_call(ae.encoder, image),
-    }
-    o, c, p = ldm.config.options, ldm.config, pixel.config
-    train_flops = {
-        "ldm": 3 * (call["encoder"] + call["decoder"]) * o["ae_batch_size"] * o["ae_steps"]
-        + 3 * call["latent"] * c.batch_size * c.steps,
-        "pixel": 3 * call["pixel"] * p.batch_size * p.steps,
-    }
-    steps, rows = 50, []
-    none = torch.full((NUM_SAMPLES,), 10)  # the null class ∅: unconditional
-    runs = [("pixel DDPM (DDIM-50)", pixel, None, 0.0), ("LDM unconditional (∅)", ldm, none, 0.0)]
-    runs += [(f"LDM class-conditional, w = {w:g}", ldm, None, w) for w in (0.0, 1.0, 3.0)]
-    for label, trained, labels, w in runs:
-        options = SampleOptions(
-            num_samples=NUM_SAMPLES, steps=steps, labels=labels, guidance_scale=w, seed=0
-        )
-        is_ldm = trained is ldm
-        result = (sample_ldm if is_ldm else get_method("ddim").sample)(trained, options)
-        per_call = call["latent"] * (2 if w else 1) if is_ldm else call["pixel"]
-        report = evaluate("digits32", result.samples)
-        rows.append(
-            {
-                "sampler": label,
-                "nfe": steps,
-                "flops_per_call": per_call,
-                "flops_per_sample": steps * per_call + (call["decoder"] if is_ldm else 0),
-                "ms_per_sample": 1000 * result.seconds / NUM_SAMPLES,
-                "classifier_fd": report.headline.value,
-                "baseline": report.headline.baseline,
-                "confidence": report.metrics[1].value,
-                "train_seconds": trained.info.get("seconds"),
-                "train_tflops": train_flops["ldm" if is_ldm else "pixel"] / 1e12,
-            }
-        )
-        print(f"{label:<34} FD {rows[-1]['classifier_fd']:.3f}", flush=True)
-    return {"flops_per_call": call, "latent_shape": list(latent_shape), "rows": rows}
 
 
 def plot(rows: list[dict], path: Path) -> None:
@@ -277,38 +218,14 @@ def markdown(record: dict) -> str:
         f"* slowest model to train: {t['slowest_model']}, {t['slowest_train_seconds']} s "
         f"(target ≤ 300 s: {'met' if t['train_time_met'] else 'not met'})",
     ]
-    if "ldm" in record:
-        ldm = record["ldm"]
-        lines += [
-            "",
-            "## Latent vs pixel diffusion (32×32 digits, DDIM 50 steps)",
-            "",
-            "| sampler | GFLOPs / call | GFLOPs / sample | ms / sample | classifier FD "
-            "(data vs data) | confidence | train TFLOPs | train s |",
-            "|---|---:|---:|---:|---:|---:|---:|---:|",
-        ]
-        lines += [
-            f"| {r['sampler']} | {r['flops_per_call'] / 1e9:.4f} | "
-            f"{r['flops_per_sample'] / 1e9:.3f} | {r['ms_per_sample']:.2f} | "
-            f"{r['classifier_fd']:.3f} ({r['baseline']:.3f}) | {r['confidence']:.3f} | "
-            f"{r['train_tflops']:.1f} | "
-            f"{r['train_seconds']} |"
-            for r in ldm["rows"]
-        ]
-        lines += [
-            "",
-            f"Latents {ldm['latent_shape']}; the decoder costs "
-            f"{ldm['flops_per_call']['decoder'] / 1e9:.4f} GFLOPs once per sample. Both models "
-            "get about the same training compute (3 × forward FLOPs × batch × steps); guidance "
-            "(w > 0) costs two UNet evaluations per step and trades diversity (FD) for "
-            "confidence.",
-        ]
     return "\n".join(lines) + "\n"
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--no-ldm", action="store_true", help="skip the latent vs pixel table")
+    parser.add_argument(
+        "--retrain", action="store_true", help="train every model again (to time the training)"
+    )
     parser.add_argument(
         "--threads", type=int, default=1, help="torch threads (1 is fastest on shared cores)"
     )
@@ -317,9 +234,7 @@ def main() -> None:
 
     torch.set_num_threads(args.threads)
     started, start = machine_info(), time.perf_counter()
-    results = {"dataset": DATASET, "num_samples": NUM_SAMPLES, "nfe": run_nfe()}
-    if not args.no_ldm:
-        results["ldm"] = run_ldm()
+    results = {"dataset": DATASET, "num_samples": NUM_SAMPLES, "nfe": run_nfe(args.retrain)}
     results["total_seconds"] = round(time.perf_counter() - start, 1)
     path = write_results("nfe_quality", results, started)
     plot(results["nfe"]["rows"], RESULTS / "nfe_quality.png")

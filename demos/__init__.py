@@ -10,17 +10,21 @@ Read in this order; each file stands beside its paper:
 * :mod:`demos.metrics` — sample quality with data-vs-data baselines
   (:mod:`demos.digit_classifier` supplies the features).
 * :mod:`demos.ncsn` — annealed Langevin dynamics (Song & Ermon 2019).
-* :mod:`demos.score_sde` — VP and VE SDEs, predictor–corrector, the probability-flow ODE
-  (Song et al. 2021); :mod:`demos.score_field` draws the learned score.
-* :mod:`demos.flow_matching` — conditional flow matching and reflow (Lipman et al. 2022,
-  Liu et al. 2022).
-* :mod:`demos.ldm` — latent diffusion (Rombach et al. 2022): a KL autoencoder, then DDPM
-  in its latent space, with guidance.
+* :mod:`demos.sde` — the forward VP and VE SDEs and denoising score matching (Song et al.
+  2021); :mod:`demos.score_sde` — reversing them: predictor–corrector, the probability-flow
+  ODE; :mod:`demos.score_field` draws the learned score.
+* :mod:`demos.flow_matching` — conditional flow matching (Lipman et al. 2022);
+  :mod:`demos.reflow` — the 2-rectified flow (Liu et al. 2022).
+* :mod:`demos.autoencoder` — the KL-regularized autoencoder of latent diffusion's first stage;
+  :mod:`demos.ldm` — latent diffusion (Rombach et al. 2022): DDPM in its latent space, with
+  guidance.
+* :mod:`demos.teacher` — the DDPM teacher both distillations start from: its config, the
+  students' configs, its DDIM and probability-flow ODE steps.
 * :mod:`demos.distill` — progressive distillation (Salimans & Ho 2022).
 * :mod:`demos.consistency` — consistency distillation (Song et al. 2023).
 
 Around them: :mod:`demos.train` (the AdamW + EMA loop), :mod:`demos.cache` (each model trains
 once), :mod:`demos.registry` (methods by name), :mod:`demos.sample` (samplers with NFE),
-:mod:`demos.figures` (PNG output), :mod:`demos.distributed` (torchrun entry point), and the Streamlit app
-(:mod:`demos.app`, one page per method in ``demos/app_pages/``).
+:mod:`demos.figures` (PNG output), :mod:`demos.distributed` (torchrun entry point), and the
+Streamlit app (:mod:`demos.app`, one page per method in ``demos/app_pages/``).
 """

@@ -13,12 +13,10 @@ holds by construction with
    c_\text{skip}(t) = \frac{\sigma_\text{data}^2}{(t-\epsilon)^2 + \sigma_\text{data}^2}, \quad
    c_\text{out}(t) = \frac{\sigma_\text{data}(t-\epsilon)}{\sqrt{\sigma_\text{data}^2 + t^2}}.
 
-**From a VP-DDPM teacher.** DDPM's :math:`z_k = \sqrt{\bar\alpha_k}\,x + \sqrt{1-\bar\alpha_k}\,
-\epsilon` divided by :math:`\sqrt{\bar\alpha_k}` is :math:`x + \sigma_k \epsilon` with
-:math:`\sigma_k = \sqrt{(1-\bar\alpha_k)/\bar\alpha_k}`: the EDM view, with
-:math:`x_\text{edm} = z/\sqrt{\bar\alpha}` and, back, :math:`z = x_\text{edm}/\sqrt{1+\sigma^2}`.
-The teacher's denoiser is :math:`D(x_\text{edm}, \sigma_k) = \hat x_0(z_k, k)`. Our teacher
-predicts :math:`v`, and :math:`\hat x_0 = \sqrt{\bar\alpha} z - \sqrt{1-\bar\alpha}\,v =
+**From the VP-DDPM teacher** (:mod:`demos.teacher`). In the EDM view the teacher's
+:math:`z_k` is :math:`x_\text{edm} = z_k/\sqrt{\bar\alpha_k} = x + \sigma_k \epsilon` and its
+denoiser is :math:`D(x_\text{edm}, \sigma_k) = \hat x_0(z_k, k)`. It predicts :math:`v`, and
+:math:`\hat x_0 = \sqrt{\bar\alpha} z - \sqrt{1-\bar\alpha}\,v =
 \frac{1}{1+\sigma^2} x_\text{edm} + \frac{\sigma}{\sqrt{1+\sigma^2}}(-v)`: exactly EDM's
 preconditioning with :math:`\sigma_\text{data} = 1`, input scale
 :math:`c_\text{in} = 1/\sqrt{1+\sigma^2}` and :math:`F = -v`. So we take
@@ -47,22 +45,16 @@ from __future__ import annotations
 
 import copy
 import time
-from dataclasses import replace
 from typing import Any
 
 import torch
 from torch import nn
 
-from demos.ddpm import NoiseSchedule, predict_x0_and_eps
-from demos.distill import ddpm_teacher_of, teacher_config
+from demos.ddpm import NoiseSchedule
+from demos.teacher import batchwise, ddpm_teacher_of, edm_sigmas, student_config, teacher_ode_step
 from demos.train import FitResult, TrainConfig, ema_update, fit
 
 CD_TRAIN_STEPS = {"toy": 1000, "digits": 500}
-
-
-def edm_sigmas(schedule: NoiseSchedule) -> torch.Tensor:
-    """σ_k = √((1 − ᾱ_k)/ᾱ_k) for every teacher step k = 0 … T − 1 (float64, increasing)."""
-    return ((1 - schedule.alphas_cumprod) / schedule.alphas_cumprod).sqrt()
 
 
 def karras_boundaries(
@@ -86,22 +78,6 @@ def c_skip_out(
     return c_skip, c_out
 
 
-def _col(v: torch.Tensor, x: torch.Tensor) -> torch.Tensor:
-    return v.to(x.dtype).reshape(-1, *[1] * (x.dim() - 1))
-
-
-def teacher_denoiser(
-    teacher: nn.Module,
-    x: torch.Tensor,
-    k: torch.Tensor,
-    schedule: NoiseSchedule,
-    prediction_type: str = "v",
-) -> torch.Tensor:
-    """D(x_edm, σ_k) = x̂_0 of the VP teacher at z = x_edm/√(1 + σ²) = √ᾱ_k x_edm."""
-    z = _col(schedule.alphas_cumprod[k].sqrt(), x) * x
-    return predict_x0_and_eps(teacher(z, k), k, z, schedule, prediction_type)[0]
-
-
 def consistency_function(
     net: nn.Module,
     x: torch.Tensor,
@@ -113,30 +89,7 @@ def consistency_function(
     sigmas = edm_sigmas(schedule).to(x.device)
     c_skip, c_out = c_skip_out(sigmas[k], sigmas[0].item(), sigma_data)
     c_in = (1 + sigmas[k] ** 2).rsqrt()
-    return _col(c_skip, x) * x - _col(c_out, x) * net(_col(c_in, x) * x, k)
-
-
-@torch.no_grad()
-def teacher_ode_step(
-    teacher: nn.Module,
-    x: torch.Tensor,
-    k_from: torch.Tensor,
-    k_to: torch.Tensor,
-    schedule: NoiseSchedule,
-    prediction_type: str = "v",
-    solver: str = "heun",
-) -> torch.Tensor:
-    """One step of dx/dσ = (x − D(x, σ))/σ from σ_{k_from} down to σ_{k_to} (Euler or Heun)."""
-    sigmas = edm_sigmas(schedule).to(x.device)
-    s_from, s_to = _col(sigmas[k_from], x), _col(sigmas[k_to], x)
-    d = (x - teacher_denoiser(teacher, x, k_from, schedule, prediction_type)) / s_from
-    x_next = x + (s_to - s_from) * d
-    if solver == "heun":  # σ_to ≥ ε > 0, so the second slope is always defined
-        d_next = (
-            x_next - teacher_denoiser(teacher, x_next, k_to, schedule, prediction_type)
-        ) / s_to
-        x_next = x + (s_to - s_from) * (d + d_next) / 2
-    return x_next
+    return batchwise(c_skip, x) * x - batchwise(c_out, x) * net(batchwise(c_in, x) * x, k)
 
 
 def consistency_distillation_loss(
@@ -156,7 +109,7 @@ def consistency_distillation_loss(
     n = torch.randint(0, len(boundaries) - 1, (x.shape[0],), generator=generator, device=x.device)
     k_n, k_next = boundaries[n], boundaries[n + 1]  # (B,) teacher steps, σ(k_n) < σ(k_next)
     z = torch.randn(x.shape, generator=generator, device=x.device, dtype=x.dtype)
-    x_next = x + _col(edm_sigmas(schedule).to(x.device)[k_next], x) * z
+    x_next = x + batchwise(edm_sigmas(schedule).to(x.device)[k_next], x) * z
     x_hat = teacher_ode_step(teacher, x_next, k_next, k_n, schedule, teacher_prediction, solver)
     with torch.no_grad():
         target = consistency_function(target_net, x_hat, k_n, schedule, sigma_data)
@@ -171,28 +124,11 @@ def consistency_config(
 
     The consistency model shares the teacher's net, schedule and data; ``options`` keep the rest.
     """
-    teacher = teacher or teacher_config(dataset)
-    kind = "toy" if teacher.net.kind == "mlp" else "digits"
-    config = replace(
-        teacher,
-        method="consistency",
-        steps=steps or CD_TRAIN_STEPS[kind],
-        lr=teacher.lr / 4,
-        net=copy.deepcopy(teacher.net),
-        options={
-            "teacher_steps": teacher.steps,
-            "teacher_lr": teacher.lr,
-            "num_scales": 18,
-            "sigma_max": 80.0,
-            "rho": 7.0,
-            "target_ema": 0.95,
-            "sigma_data": 1.0,
-            "solver": "heun",
-        },
+    options = {"num_scales": 18, "sigma_max": 80.0, "rho": 7.0}  # N, T and ρ of the levels
+    options |= {"target_ema": 0.95, "sigma_data": 1.0, "solver": "heun"}  # μ, σ_data, the ODE step
+    return student_config(
+        "consistency", dataset, steps, CD_TRAIN_STEPS, options, teacher, overrides
     )
-    for key, value in overrides.items():
-        setattr(config, key, value)
-    return config
 
 
 def train_consistency(

@@ -14,10 +14,8 @@ the quality.
 
 .. math:: \hat x_\theta(z_t) = \alpha_t z_t - \sigma_t \hat v_\theta(z_t).
 
-**DDIM in x-form.** One η = 0 step from :math:`t` to :math:`s < t` (DDIM eq. 12) reads
-
-.. math:: z_s = \alpha_s \hat x(z_t)
-          + \frac{\sigma_s}{\sigma_t}\big(z_t - \alpha_t \hat x(z_t)\big).
+The DDPM teacher (:mod:`demos.teacher`) predicts :math:`v` too, and steps with DDIM written in
+:math:`\hat x`: :math:`z_s = \alpha_s \hat x + (\sigma_s/\sigma_t)(z_t - \alpha_t \hat x)`.
 
 **The student's target (Algorithm 2).** For a student step :math:`t \to t''` the teacher takes
 two half steps, :math:`t \to t' \to t''`. The target :math:`\tilde x` is the clean image that,
@@ -34,8 +32,8 @@ The loss is :math:`w(\lambda_t)\,\lVert \tilde x - \hat x_\theta(z_t)\rVert^2` w
 The student starts from the teacher's weights; the times are the :math:`N` points of the
 student's grid.
 
-**Grid.** Our teacher is a discrete DDPM (T = 1000 steps) trained with v-prediction and the cosine
-schedule, as in the paper. An :math:`N`-step sampler visits ``timesteps(N, T, "trailing")`` —
+**Grid.** The teacher is a discrete DDPM with T = 1000 steps (cosine schedule, as in the paper).
+An :math:`N`-step sampler visits ``timesteps(N, T, "trailing")`` —
 :math:`\mathrm{round}(nT/N) - 1` for :math:`n = N \dots 1` — then the clean data (``-1``). For
 :math:`N` a power of two the :math:`2N` grid contains the :math:`N` grid, so the teacher's
 half steps are exactly its own grid points.
@@ -52,21 +50,19 @@ import torch
 from torch import nn
 
 from demos.ddim import ddim_sample, timesteps
-from demos.ddpm import NoiseSchedule, predict_x0_and_eps
+from demos.ddpm import NoiseSchedule
 from demos.errors import DemoError
-from demos.train import FitResult, TrainConfig, default_config, fit
+from demos.teacher import (
+    alpha_sigma,
+    ddim_x_step,
+    ddpm_teacher_of,
+    predict_x,
+    student_config,
+)
+from demos.train import FitResult, TrainConfig, fit
 
 TEACHER_SAMPLING_STEPS = 16  # N of the first teacher, a DDIM sampler (a short ladder: 4 stages)
 DISTILL_TRAIN_STEPS = {"toy": 600, "digits": 500}  # optimiser steps per halving
-
-
-def teacher_config(
-    dataset: str, steps: int | None = None, seed: int = 0, data_dir: str | None = None
-) -> TrainConfig:
-    """The DDPM teacher: v-prediction, cosine schedule (the paper's choices, §4)."""
-    return default_config(
-        "ddpm", dataset, steps, prediction_type="v", schedule="cosine", seed=seed, data_dir=data_dir
-    )
 
 
 def distill_config(
@@ -82,23 +78,10 @@ def distill_config(
 
     The student shares the teacher's net, schedule and data; ``options`` keep what differs.
     """
-    teacher = teacher or teacher_config(dataset)
-    kind = "toy" if teacher.net.kind == "mlp" else "digits"
-    config = replace(
-        teacher,
-        method="distill",
-        steps=steps or DISTILL_TRAIN_STEPS[kind],
-        lr=teacher.lr / 4,
-        net=copy.deepcopy(teacher.net),
-        options={
-            "teacher_steps": teacher.steps,
-            "teacher_lr": teacher.lr,
-            "student_steps": student_steps,
-            "teacher_sampling_steps": teacher_sampling_steps,
-        },
+    options = {"student_steps": student_steps, "teacher_sampling_steps": teacher_sampling_steps}
+    config = student_config(
+        "distill", dataset, steps, DISTILL_TRAIN_STEPS, options, teacher, overrides
     )
-    for key, value in overrides.items():
-        setattr(config, key, value)
     check_student_steps(config, student_steps)
     return config
 
@@ -115,20 +98,6 @@ def check_student_steps(config: TrainConfig, student_steps: int) -> None:
         )
 
 
-def ddpm_teacher_of(config: TrainConfig) -> TrainConfig:
-    """The DDPM model a distilled config learns from: its own config, with the teacher's steps
-    and learning rate (kept in ``options``), as the DDPM method."""
-    o = config.options
-    return replace(
-        config,
-        method="ddpm",
-        steps=o["teacher_steps"],
-        lr=o["teacher_lr"],
-        net=copy.deepcopy(config.net),
-        options={},
-    )
-
-
 def teacher_of(config: TrainConfig) -> TrainConfig:
     """The config of the model a student learns from: the DDPM model, or the previous student."""
     o = config.options
@@ -140,38 +109,6 @@ def teacher_of(config: TrainConfig) -> TrainConfig:
 def student_grid(num_steps: int, schedule: NoiseSchedule) -> list[int]:
     """The N times of an N-step sampler, decreasing, then ``-1`` (the data)."""
     return [*timesteps(num_steps, schedule.num_steps, "trailing"), -1]
-
-
-def alpha_sigma(
-    t: torch.Tensor, schedule: NoiseSchedule, like: torch.Tensor
-) -> tuple[torch.Tensor, torch.Tensor]:
-    """α_t = √ᾱ_t and σ_t = √(1 − ᾱ_t) for steps ``t (B,)``, shaped to broadcast with ``like``."""
-    alpha_bar = schedule.alpha_bar(t).to(like.dtype).reshape(-1, *[1] * (like.dim() - 1))
-    return alpha_bar.sqrt(), (1 - alpha_bar).sqrt()
-
-
-def predict_x(
-    net: nn.Module,
-    z: torch.Tensor,
-    t: torch.Tensor,
-    schedule: NoiseSchedule,
-    prediction_type: str = "v",
-) -> torch.Tensor:
-    """x̂(z_t) from a network's output (x̂ = α_t z_t − σ_t v̂ for v-prediction, §4)."""
-    return predict_x0_and_eps(net(z, t), t, z, schedule, prediction_type)[0]
-
-
-def ddim_x_step(
-    x_hat: torch.Tensor,
-    z_t: torch.Tensor,
-    t: torch.Tensor,
-    s: torch.Tensor,
-    schedule: NoiseSchedule,
-) -> torch.Tensor:
-    """z_s = α_s x̂ + (σ_s/σ_t)(z_t − α_t x̂) — DDIM eq. 12 (η = 0) in x-form, as in Algorithm 2."""
-    a_t, s_t = alpha_sigma(t, schedule, z_t)
-    a_s, s_s = alpha_sigma(s, schedule, z_t)
-    return a_s * x_hat + s_s / s_t * (z_t - a_t * x_hat)
 
 
 @torch.no_grad()

@@ -3,16 +3,8 @@ r"""Latent diffusion — Rombach, Blattmann, Lorenz, Esser & Ommer 2022 (arXiv:2
 Most of the bits of an image are imperceptible detail, and a pixel-space diffusion model spends
 its compute on all of them. Latent diffusion splits the work in two (§3):
 
-1. **Perceptual compression** (§3.1). An autoencoder :math:`\mathcal E, \mathcal D` maps an image
-   :math:`x \in \mathbb R^{H \times W \times 3}` to :math:`z = \mathcal E(x) \in \mathbb R^{h \times
-   w \times c}` with downsampling factor :math:`f = H/h = 2^m`. Its latent is *KL-regularized*:
-   :math:`\mathcal E` outputs a Gaussian :math:`q(z \mid x) = \mathcal N(\mu, \operatorname{diag}
-   \sigma^2)`, and a slight penalty :math:`\beta\,\mathrm{KL}(q(z\mid x)\,\|\,\mathcal N(0, I))`
-   (β ≈ 10⁻⁶) keeps it from drifting to arbitrary scales. We use the squared reconstruction
-   error (the paper adds a perceptual and a patch-GAN loss, which 32×32 digits do not need):
-
-   .. math:: L_\text{AE} = \lVert x - \mathcal D(z) \rVert^2 + \beta\,\mathrm{KL}, \qquad
-             z = \mu + \sigma \odot \epsilon.
+1. **Perceptual compression** (§3.1): a KL-regularized autoencoder :math:`\mathcal E, \mathcal D`
+   with downsampling factor f, trained first and then frozen — :mod:`demos.autoencoder`.
 
 2. **Latent diffusion** (§3.2, eq. 2; with a condition y, eq. 3): DDPM on the latents,
    :math:`L_\text{LDM} = \mathbb E_{\mathcal E(x), \epsilon, t}\,\lVert \epsilon -
@@ -28,13 +20,12 @@ labels dropped to ∅ 10 % of the time, one network gives classifier-free guidan
 w\,\epsilon_\theta(z_t, \varnothing)`.
 
 With f = 4 a 32×32 digit becomes an 8×8 latent: each denoiser call sees 16× fewer positions,
-which is the compute saving the benchmark measures (``benchmarks/nfe_quality_all.py``).
+which is the compute saving ``benchmarks/ldm_vs_pixel.py`` measures against pixel-space DDPM.
 """
 
 from __future__ import annotations
 
 import copy
-import math
 import time
 from collections.abc import Callable
 from dataclasses import replace
@@ -43,67 +34,12 @@ from typing import Any
 import torch
 from torch import nn
 
+from demos.autoencoder import Autoencoder, autoencoder_loss
 from demos.data import DIGIT_SIZES, Dataset, load_dataset, sample_shape
 from demos.ddpm import diffusion_loss
 from demos.errors import DemoError
 from demos.nets import NetConfig, build_net
 from demos.train import FitResult, TrainConfig, default_config, fit
-
-
-class Autoencoder(nn.Module):
-    """Conv encoder ``(B, C, H, W) → (μ, log σ²)`` each ``(B, c, H/f, W/f)``, and its decoder."""
-
-    def __init__(
-        self, in_channels: int = 1, width: int = 32, latent_channels: int = 4, factor: int = 4
-    ) -> None:
-        super().__init__()
-        levels = int(math.log2(factor))
-        down: list[nn.Module] = [nn.Conv2d(in_channels, width, 3, padding=1)]
-        for _ in range(levels):  # each halves H and W
-            down += [
-                nn.SiLU(),
-                nn.Conv2d(width, width, 3, stride=2, padding=1),
-                nn.SiLU(),
-                nn.Conv2d(width, width, 3, padding=1),
-            ]
-        self.encoder = nn.Sequential(*down, nn.SiLU(), nn.Conv2d(width, 2 * latent_channels, 1))
-        up: list[nn.Module] = [nn.Conv2d(latent_channels, width, 3, padding=1)]
-        for _ in range(levels):  # each doubles H and W
-            up += [
-                nn.SiLU(),
-                nn.Upsample(scale_factor=2, mode="nearest"),
-                nn.Conv2d(width, width, 3, padding=1),
-                nn.SiLU(),
-                nn.Conv2d(width, width, 3, padding=1),
-            ]
-        self.decoder = nn.Sequential(*up, nn.SiLU(), nn.Conv2d(width, in_channels, 3, padding=1))
-
-    def encode(self, x: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
-        """The posterior q(z | x): mean and log-variance, ``(B, c, H/f, W/f)`` each."""
-        mean, logvar = self.encoder(x).chunk(2, dim=1)
-        return mean, logvar.clamp(-30, 20)
-
-    def decode(self, z: torch.Tensor) -> torch.Tensor:
-        return self.decoder(z)  # (B, C, H, W)
-
-
-def kl_to_standard_normal(mean: torch.Tensor, logvar: torch.Tensor) -> torch.Tensor:
-    """KL(N(μ, σ²) ‖ N(0, 1)) = ½ Σ (μ² + σ² − 1 − log σ²), summed per sample, then averaged."""
-    return 0.5 * (mean**2 + logvar.exp() - 1 - logvar).flatten(1).sum(dim=1).mean()
-
-
-def autoencoder_loss(
-    ae: Autoencoder,
-    x: torch.Tensor,
-    kl_weight: float = 1e-6,
-    generator: torch.Generator | None = None,
-) -> torch.Tensor:
-    """L_AE = ‖x − D(z)‖² (summed per image, averaged) + β KL, z = μ + σ ε (reparametrized)."""
-    mean, logvar = ae.encode(x)
-    eps = torch.randn(mean.shape, generator=generator, device=x.device, dtype=x.dtype)
-    z = mean + (0.5 * logvar).exp() * eps
-    reconstruction = (x - ae.decode(z)).square().flatten(1).sum(dim=1).mean()
-    return reconstruction + kl_weight * kl_to_standard_normal(mean, logvar)
 
 
 class LatentDiffusion(nn.Module):
@@ -268,16 +204,6 @@ def sample_ldm(trained: Any, options: Any) -> Any:
         )
         images = ldm.decode(z0)
     return SampleResult(images, steps, time.perf_counter() - start)
-
-
-def flops_per_call(net: nn.Module, sample: torch.Tensor, *args: Any) -> int:
-    """FLOPs of one forward call ``net(sample, *args)``, counted by torch's FlopCounterMode."""
-    from torch.utils.flop_counter import FlopCounterMode
-
-    counter = FlopCounterMode(display=False)
-    with torch.no_grad(), counter:
-        net(sample, *args)
-    return counter.get_total_flops()
 
 
 def register_methods() -> None:

@@ -9,7 +9,8 @@ to two feature sets:
 on the 64 features of a digit classifier trained here (:mod:`demos.digit_classifier`). Also from
 that classifier: the samples' **mean confidence** (mean of the top softmax probability) and
 **class coverage** (the share of the K classes predicted for at least half of their fair share,
-n / 2K, of the samples) — a collapsed model scores low on coverage.
+n / 2K, of the samples) — a collapsed model scores low on coverage. Beside quality, the cost:
+:func:`flops_per_call` counts a network call's floating-point operations.
 
 **Sliced Wasserstein distance** (Rabin et al. 2011; Bonneel et al. 2015) for 2-D points: the
 2-Wasserstein distance between 1-D projections on random unit directions θ, where optimal
@@ -198,3 +199,14 @@ def evaluate(
     if dataset in TOY_DATASETS:
         return evaluate_toy(dataset, samples.float().cpu(), seed)
     return evaluate_digits(dataset, samples, seed, data_dir)
+
+
+def flops_per_call(net: torch.nn.Module, sample: torch.Tensor, *args: Any) -> int:
+    """The cost side: FLOPs of one forward call ``net(sample, *args)`` (a multiply-add counts 2),
+    counted by torch's FlopCounterMode."""
+    from torch.utils.flop_counter import FlopCounterMode
+
+    counter = FlopCounterMode(display=False)
+    with torch.no_grad(), counter:
+        net(sample, *args)
+    return counter.get_total_flops()

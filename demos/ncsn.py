@@ -18,10 +18,11 @@ run T Langevin steps at each level, from the largest σ to the smallest (Algorit
 so that the signal-to-noise ratio of each step stays the same across levels (§4.3).
 
 Song et al. 2021 showed that these noise levels are the discretisation of the **VE SDE**, so
-the model here is :mod:`demos.score_sde`'s VE score network, trained by the same denoising
-score matching with σ_max the largest distance between training points (NCSNv2, Song & Ermon
-2020, technique 1). A last step :math:`x + \sigma_L^2 s_\theta(x, \sigma_L)` (Tweedie's
-formula; NCSNv2 and Jolicoeur-Martineau et al. 2020) removes the noise left at :math:`\sigma_L`.
+the model here is the VE score network of :mod:`demos.sde`, trained as :mod:`demos.score_sde`
+trains it: denoising score matching with σ_max the largest distance between training points
+(NCSNv2, Song & Ermon 2020, technique 1). A last step
+:math:`x + \sigma_L^2 s_\theta(x, \sigma_L)` (Tweedie's formula; NCSNv2 and Jolicoeur-Martineau
+et al. 2020) removes the noise left at :math:`\sigma_L`.
 """
 
 from __future__ import annotations
@@ -32,7 +33,8 @@ from typing import Any
 
 import torch
 
-from demos.score_sde import VESDE, ScoreFn, score, score_sde_config, sde_of, train_score_sde
+from demos.score_sde import ScoreFn, score_sde_config, sde_of, train_score_sde
+from demos.sde import VESDE, score
 from demos.train import TrainConfig
 
 

@@ -70,8 +70,7 @@ def draw(method: str, trained: Any, options: Any) -> Any:
     if not bool(result.samples.isfinite().all()):
         steps = options.steps if options.steps is not None else "the default"
         raise DemoError(
-            f"{method} diverged with {steps} steps (the samples are not finite); "
-            "use more steps",
+            f"{method} diverged with {steps} steps (the samples are not finite); use more steps",
             code="E605",
         )
     return result
@@ -125,6 +124,7 @@ METHOD_MODULES = (
     "demos.score_sde",
     "demos.ncsn",
     "demos.flow_matching",
+    "demos.reflow",
 )
 
 

@@ -13,7 +13,7 @@ from pathlib import Path
 import torch
 from torch import nn
 
-from demos.score_sde import SDE, score
+from demos.sde import SDE, score
 
 
 @torch.no_grad()

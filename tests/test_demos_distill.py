@@ -1,5 +1,5 @@
-"""demos.distill: the grid, DDIM in x-form, Algorithm 2's target, and a student that beats its
-teacher at the same few steps."""
+"""demos.distill: the grid, Algorithm 2's target, the ladder, and a student that beats its
+teacher at the same few steps (the teacher's DDIM step: tests/test_demos_teacher.py)."""
 
 from __future__ import annotations
 
@@ -14,18 +14,17 @@ from demos.data import sample_toy
 from demos.ddim import ddim_sample
 from demos.ddpm import NoiseSchedule
 from demos.distill import (
-    ddim_x_step,
     distill_config,
     distillation_loss,
     distillation_target,
     sample_distill,
     student_grid,
-    teacher_config,
 )
 from demos.errors import DemoError
 from demos.metrics import sliced_wasserstein
 from demos.nets import NetConfig
 from demos.sample import SampleOptions
+from demos.teacher import teacher_config
 
 torch.set_num_threads(1)
 F64 = torch.float64
@@ -72,19 +71,6 @@ def test_grid_is_trailing_and_nested():
     assert student_grid(1, s) == [999, -1]
     for n in (1, 2, 4, 8, 16, 32, 64):
         assert student_grid(2 * n, s)[::2] == student_grid(n, s), n
-
-
-def test_ddim_x_step_is_eq_12_with_eta_0():
-    s = NoiseSchedule(1000, "cosine")
-    ab = cosine_alpha_bar(1000)
-    g = torch.Generator().manual_seed(0)
-    z, x_hat = torch.randn(3, 2, dtype=F64, generator=g), torch.randn(3, 2, dtype=F64, generator=g)
-    for t, u in [(999, 499), (300, 100), (10, -1)]:
-        a_t, a_s = ab[t], (ab[u] if u >= 0 else 1.0)
-        eps = (z - math.sqrt(a_t) * x_hat) / math.sqrt(1 - a_t)
-        want = math.sqrt(a_s) * x_hat + math.sqrt(1 - a_s) * eps
-        got = ddim_x_step(x_hat, z, torch.full((3,), t), torch.full((3,), u), s)
-        assert torch.allclose(got, want, atol=1e-10)
 
 
 def test_target_of_an_exact_teacher_is_the_data_point():

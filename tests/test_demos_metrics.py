@@ -8,10 +8,12 @@ import numpy as np
 import pytest
 import torch
 from scipy import linalg
+from torch import nn
 
 from demos.metrics import (
     coverage,
     evaluate,
+    flops_per_call,
     frechet_distance,
     mmd_rbf,
     sliced_wasserstein,
@@ -96,3 +98,9 @@ def test_digit_report_uses_a_locally_trained_classifier(tmp_path, monkeypatch):
     again = evaluate("digits", x[-300:], seed=1)
     assert again.headline.value == pytest.approx(fd.value)
     assert "classifier_fd" in again.summary() and again.to_dict()["num_samples"] == 300
+
+
+def test_flop_count_of_a_linear_layer_is_two_macs_per_weight_use():
+    assert flops_per_call(nn.Linear(3, 4), torch.zeros(5, 3)) == 2 * 5 * 3 * 4
+    conv = nn.Conv2d(2, 6, 3, padding=1)
+    assert flops_per_call(conv, torch.zeros(1, 2, 8, 8)) == 2 * 2 * 6 * 9 * 8 * 8

@@ -324,3 +324,22 @@ def test_method_pages_show_the_first_benchmark_table_when_it_exists(tmp_path: Pa
     section = quality_section(demos_dir, demo)
     assert "| DDIM | 20 |" in section and "| other |" not in section
     assert quality_section(demos_dir, None) == ""  # methods without a demo
+    (results / "ldm_vs_pixel.md").write_text("| model | GFLOPs |\n|---|---:|\n| pixel | 14.98 |\n",
+                                             encoding="utf-8")
+    assert "| pixel | 14.98 |" not in quality_section(demos_dir, demo)
+    ldm = Demo("ldm", "demos/ldm.py", "", "http://localhost:8501/ldm", "kb demo ldm")
+    section = quality_section(demos_dir, ldm)
+    assert "| DDIM | 20 |" in section and "| pixel | 14.98 |" in section
+
+
+def test_a_demo_page_shows_the_files_it_builds_on_after_its_own(tmp_path: Path) -> None:
+    from kb.site.method_page import demo_section
+
+    (tmp_path / "ldm.py").write_text("LATENT = 1\n", encoding="utf-8")
+    assert find_demo(tmp_path, "ldm", "http://x").companions == ()  # no autoencoder file yet
+    (tmp_path / "autoencoder.py").write_text("ENCODER = 2\n", encoding="utf-8")
+    demo = find_demo(tmp_path, "ldm", "http://x")
+    assert demo.companions == (("demos/autoencoder.py", "ENCODER = 2\n"),)
+    page = demo_section(demo)
+    assert page.index("LATENT = 1") < page.index("ENCODER = 2")
+    assert 'title="demos/autoencoder.py"' in page

@@ -56,8 +56,8 @@ with page_errors():
     retrain = retrain_button(route.url_path)
     controls.show_notices()
 
-    from demos.distill import ddpm_teacher_of
     from demos.sample import SampleOptions
+    from demos.teacher import ddpm_teacher_of
 
     model = trained_model(app_train_config("consistency", dataset, train_steps), retrain=retrain)
     teacher = trained_model(ddpm_teacher_of(model.config))  # trained first, so cached

@@ -74,7 +74,8 @@ with page_errors():
     controls.show_notices()
 
     from demos.sample import SampleOptions
-    from demos.score_sde import score, sde_of
+    from demos.score_sde import sde_of
+    from demos.sde import score
 
     config = app_train_config(method, dataset, train_steps)
     trained = trained_model(config, retrain=retrain)

@@ -2,8 +2,10 @@
 
 A method's ``demo`` is a method id (its URL path in the demo app); :data:`DEMO_FILES` says
 which ``demos/`` file implements it, and any other name maps to ``demos/<name, - as _>.py``.
-The page embeds that file as it is when the site is built, so the documentation cannot drift
-from the code.
+:data:`DEMO_COMPANIONS` names the files it builds on that belong to the same paper (the LDM's
+autoencoder, the distillations' teacher, the score SDE's forward processes, reflow). The page
+embeds these files as they are when the site is built, so the documentation cannot drift from
+the code.
 """
 
 from __future__ import annotations
@@ -17,6 +19,11 @@ DEMO_FILES = {
     "ddpm": "ddpm.py", "ddim": "ddim.py", "ldm": "ldm.py",
     "progressive-distillation": "distill.py", "consistency-models": "consistency.py",
     "score-sde": "score_sde.py", "flow-matching": "flow_matching.py",
+}
+DEMO_COMPANIONS = {
+    "ldm": ("autoencoder.py",), "progressive-distillation": ("teacher.py",),
+    "consistency-models": ("teacher.py",), "score-sde": ("sde.py", "ncsn.py"),
+    "flow-matching": ("reflow.py",),
 }
 # Sampling steps the "Run the demo" link starts with: the demo pages' own defaults
 # (demos/app_pages/*.py; DDPM always takes all T = 1000). The reader can change them there.
@@ -36,6 +43,7 @@ class Demo:
     code: str | None  # None while the file does not exist yet
     url: str
     command: str
+    companions: tuple[tuple[str, str], ...] = ()  # (file, code) of the files it builds on
 
 
 def demo_file_name(name: str) -> str | None:
@@ -63,5 +71,9 @@ def find_demo(demos_dir: Path, name: str | None, base_url: str) -> Demo | None:
         return None
     path = demos_dir / file_name
     code = path.read_text(encoding="utf-8") if path.is_file() else None
+    companions = tuple((f"demos/{other}", (demos_dir / other).read_text(encoding="utf-8"))
+                       for other in DEMO_COMPANIONS.get(name, ())
+                       if (demos_dir / other).is_file())
     return Demo(name=name, file=f"demos/{file_name}", code=code,
-                url=demo_url(base_url, name), command=f"kb demo {name}")
+                url=demo_url(base_url, name), command=f"kb demo {name}",
+                companions=companions if code is not None else ())

@@ -99,31 +99,52 @@ def demo_section(demo: Demo | None) -> str:
                 f"<p>The minimal implementation will live in <code>{esc(demo.file)}</code>; "
                 "this page shows it as soon as the file exists.</p></div>")
         return heading("Minimal implementation") + block(button) + block(code)
-    return (heading("Minimal implementation") + block(button)
-            + f"\nThe whole of `{demo.file}`, as it is in the repository:\n\n"
-            + fenced_code(demo.code, "python", title=demo.file))
+    parts = (heading("Minimal implementation") + block(button)
+             + f"\nThe whole of `{demo.file}`, as it is in the repository:\n\n"
+             + fenced_code(demo.code, "python", title=demo.file))
+    for file, code in demo.companions:
+        parts += (f"\nIt builds on `{file}`, from the same paper:\n\n"
+                  + fenced_code(code, "python", title=file))
+    return parts
 
 
 NFE_QUALITY_TABLE = Path("benchmarks/results/nfe_quality.md")  # beside demos/, committed
+LDM_VS_PIXEL_TABLE = Path("benchmarks/results/ldm_vs_pixel.md")
 
 
-def quality_section(demos_dir: Path, demo: Demo | None) -> str:
-    """The benchmark table of every demo sampler's quality against NFE, as last measured."""
-    path = demos_dir.parent / NFE_QUALITY_TABLE
-    if demo is None or not path.is_file():
-        return ""
-    table: list[str] = []  # the file's first table: its first run of "|" lines
+def first_table(path: Path) -> list[str]:
+    """The first run of Markdown table lines (``|…``) in ``path``; none if it does not exist."""
+    if not path.is_file():
+        return []
+    table: list[str] = []
     for line in path.read_text(encoding="utf-8").splitlines():
         if line.startswith("|"):
             table.append(line)
         elif table:
             break
-    if not table:
+    return table
+
+
+def quality_section(demos_dir: Path, demo: Demo | None) -> str:
+    """The benchmark table of every demo sampler's quality against NFE, as last measured; on
+    the latent-diffusion demo's pages also its compute against pixel-space diffusion."""
+    if demo is None:
         return ""
-    return (heading("Quality against NFE")
-            + "\nEvery demo sampler on 8×8 digits (classifier Fréchet distance, lower is "
-            f"better), from `{NFE_QUALITY_TABLE}` — re-made by "
-            "`python benchmarks/nfe_quality_all.py`:\n\n" + "\n".join(table) + "\n\n")
+    parts = ""
+    table = first_table(demos_dir.parent / NFE_QUALITY_TABLE)
+    if table:
+        parts += (heading("Quality against NFE")
+                  + "\nEvery demo sampler on 8×8 digits (classifier Fréchet distance, lower is "
+                  f"better), from `{NFE_QUALITY_TABLE}` — re-made by "
+                  "`python benchmarks/nfe_quality_all.py`:\n\n" + "\n".join(table) + "\n\n")
+    table = first_table(demos_dir.parent / LDM_VS_PIXEL_TABLE) if demo.name == "ldm" else []
+    if table:
+        parts += (heading("Compute against pixel-space diffusion")
+                  + "\nThe latent model and a pixel-space DDPM on the same 32×32 digits, each "
+                  "trained until its samples reach comparable quality; the curves, the sampling "
+                  f"sweep and the guidance table are in `{LDM_VS_PIXEL_TABLE}` — re-made by "
+                  "`python benchmarks/ldm_vs_pixel.py`:\n\n" + "\n".join(table) + "\n\n")
+    return parts
 
 
 def fenced_code(code: str, language: str, title: str | None = None) -> str:
