@@ -6,6 +6,7 @@ import math
 
 import pytest
 import torch
+from schedules_by_hand import linear_alpha_bars
 
 from demos.ddpm import (
     NoiseSchedule,
@@ -20,15 +21,6 @@ from demos.ddpm import (
 
 torch.set_num_threads(1)
 F64 = torch.float64
-
-
-def linear_alpha_bars(T: int) -> list[float]:
-    """ᾱ_t as a running product, in plain Python floats."""
-    out, prod = [], 1.0
-    for i in range(T):
-        prod *= 1 - (1e-4 + (0.02 - 1e-4) * i / (T - 1))
-        out.append(prod)
-    return out
 
 
 def cosine_betas_by_hand(T: int, s: float = 0.008) -> list[float]:

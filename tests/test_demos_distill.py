@@ -7,6 +7,7 @@ import math
 
 import pytest
 import torch
+from schedules_by_hand import cosine_alpha_bars
 from torch import nn
 
 from demos.cache import load_or_train
@@ -33,17 +34,6 @@ F64 = torch.float64
 @pytest.fixture(autouse=True)
 def cache(tmp_path, monkeypatch):
     monkeypatch.setenv("KB_CACHE_DIR", str(tmp_path))
-
-
-def cosine_alpha_bar(T: int) -> list[float]:
-    """ᾱ_k of the clipped cosine schedule, computed here from Nichol & Dhariwal eq. 17."""
-    f = [math.cos((i / T + 0.008) / 1.008 * math.pi / 2) ** 2 for i in range(T + 1)]
-    betas = [min(1 - f[i + 1] / f[i], 0.999) for i in range(T)]
-    out, prod = [], 1.0
-    for b in betas:
-        prod *= 1 - b
-        out.append(prod)
-    return out
 
 
 class PointTeacher(nn.Module):
@@ -84,7 +74,7 @@ def test_target_of_an_exact_teacher_is_the_data_point():
 
 def test_target_by_hand_and_one_student_step_lands_on_the_teacher():
     s = NoiseSchedule(1000, "cosine")
-    ab = cosine_alpha_bar(1000)
+    ab = cosine_alpha_bars(1000)
     z = torch.randn(4, 2, dtype=F64, generator=torch.Generator().manual_seed(2))
     t, mid, nxt = 749, 499, 249
     a = {k: math.sqrt(ab[k]) for k in (t, mid, nxt)}
@@ -113,7 +103,7 @@ def test_loss_is_snr_plus_one_weighted_x_error():
     # the same draws, by hand: t from the 2-step grid {999, 499}, z_t = αx + σε, x̃ = x*
     i = torch.randint(0, 2, (64,), generator=g2)
     eps = torch.randn(x.shape, generator=g2, dtype=F64)
-    ab = torch.tensor(cosine_alpha_bar(1000), dtype=F64)[torch.tensor([999, 499])[i]][:, None]
+    ab = torch.tensor(cosine_alpha_bars(1000), dtype=F64)[torch.tensor([999, 499])[i]][:, None]
     z = ab.sqrt() * x + (1 - ab).sqrt() * eps
     x_student = ab.sqrt() * z - (1 - ab).sqrt() * (0.3 * z + 0.1)
     weight = 1 + ab / (1 - ab)  # 1 + SNR

@@ -7,6 +7,7 @@ import math
 
 import pytest
 import torch
+from schedules_by_hand import cosine_alpha_bars, linear_alpha_bars
 from torch import nn
 
 from demos.cache import config_hash
@@ -25,22 +26,6 @@ from demos.teacher import (
 
 torch.set_num_threads(1)
 F64 = torch.float64
-
-
-def cosine_alpha_bar(T: int) -> list[float]:
-    """ᾱ_k of the clipped cosine schedule, computed here from Nichol & Dhariwal eq. 17."""
-    f = [math.cos((i / T + 0.008) / 1.008 * math.pi / 2) ** 2 for i in range(T + 1)]
-    betas = [min(1 - f[i + 1] / f[i], 0.999) for i in range(T)]
-    out, prod = [], 1.0
-    for b in betas:
-        prod *= 1 - b
-        out.append(prod)
-    return out
-
-
-def linear_alpha_bar(T: int = 1000) -> list[float]:
-    betas = [1e-4 + (0.02 - 1e-4) * i / (T - 1) for i in range(T)]
-    return [math.prod(1 - b for b in betas[: k + 1]) for k in range(T)]
 
 
 class LinearV(nn.Module):
@@ -89,7 +74,7 @@ def test_student_config_defaults_and_overrides():
 
 def test_ddim_x_step_is_eq_12_with_eta_0():
     s = NoiseSchedule(1000, "cosine")
-    ab = cosine_alpha_bar(1000)
+    ab = cosine_alpha_bars(1000)
     g = torch.Generator().manual_seed(0)
     z, x_hat = torch.randn(3, 2, dtype=F64, generator=g), torch.randn(3, 2, dtype=F64, generator=g)
     for t, u in [(999, 499), (300, 100), (10, -1)]:
@@ -101,7 +86,7 @@ def test_ddim_x_step_is_eq_12_with_eta_0():
 
 
 def test_edm_sigmas_from_alpha_bar():
-    ab = linear_alpha_bar()
+    ab = linear_alpha_bars()
     sig = edm_sigmas(NoiseSchedule(1000, "linear"))
     for k in (0, 10, 500, 999):
         assert sig[k].item() == pytest.approx(math.sqrt((1 - ab[k]) / ab[k]), rel=1e-9)
@@ -109,7 +94,7 @@ def test_edm_sigmas_from_alpha_bar():
 
 def test_vp_v_teacher_is_edm_denoiser_with_sigma_data_one():
     s = NoiseSchedule(1000, "linear")
-    ab = linear_alpha_bar()
+    ab = linear_alpha_bars()
     x = torch.randn(4, 2, dtype=F64, generator=torch.Generator().manual_seed(1))
     for k in (0, 200, 999):
         sigma = math.sqrt((1 - ab[k]) / ab[k])
