@@ -3,13 +3,15 @@ UNet's compute."""
 
 from __future__ import annotations
 
+import time
+
 import pytest
 import torch
 
 from demos.cache import load_or_train
 from demos.data import load_dataset
 from demos.errors import DemoError
-from demos.ldm import ldm_config, sample_ldm
+from demos.ldm import ldm_config, sample_ldm, train_ldm
 from demos.metrics import flops_per_call
 from demos.nets import NetConfig, build_net
 from demos.sample import SampleOptions
@@ -63,3 +65,24 @@ def test_cli_refuses_toy_data():
 
     result = CliRunner().invoke(demo, ["train", "ldm", "--dataset", "moons", "--steps", "5"])
     assert result.exit_code == 1 and "E604" in result.output
+
+
+def test_on_step_sees_the_latent_model_with_the_ema_unet_and_is_not_timed():
+    config = ldm_config("digits16", 5, batch_size=16)
+    config.net.width, config.options["ae_width"], config.options["ae_steps"] = 8, 8, 3
+    seen = []
+
+    def watch(step, ldm):
+        with torch.no_grad():
+            image = ldm.decode(torch.zeros(1, *config.latent_shape()))
+        seen.append((step, ldm.unet, ldm.scale_factor.item(), image.shape))
+        time.sleep(0.2)
+
+    start = time.perf_counter()
+    result = train_ldm(config, "cpu", False, watch)
+    wall = time.perf_counter() - start
+    assert [step for step, *_ in seen] == [1, 2, 3, 4, 5]
+    assert all(unet is result.ema.unet for _, unet, _, _ in seen)  # the EMA, updated in place
+    assert {scale for _, _, scale, _ in seen} == {result.model.scale_factor.item()} != {1.0}
+    assert seen[0][3] == (1, 1, 16, 16)
+    assert result.seconds < wall - 5 * 0.2  # the watcher's time is left out
