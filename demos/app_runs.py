@@ -108,6 +108,16 @@ class _Recorder(torch.nn.Module):
         return self.net(x, t) if y is None else self.net(x, t, y)
 
 
+def teacher_ddim_run(teacher: Any, num_samples: int, steps: int, seed: int) -> Run:
+    """The DDIM sampler a distilled student is compared with: η = 0 on trailing steps."""
+    from demos.sample import SampleOptions
+
+    options = SampleOptions(
+        num_samples=num_samples, steps=steps, eta=0.0, spacing="trailing", seed=seed
+    )
+    return sample_run(teacher, "ddim", options)
+
+
 def accepted_states(calls: list[tuple[float, torch.Tensor]]) -> list[tuple[float, torch.Tensor]]:
     """The sampler's states as ``(net time, x)``, one per time: of several calls at the same
     time (a Heun guess then the accepted point, a Langevin corrector then the predictor) the

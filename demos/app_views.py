@@ -261,6 +261,17 @@ def show_run(
         where.caption(note)
 
 
+def show_runs_side_by_side(
+    runs: Sequence[tuple[str, Any]], caption: str, reference: Any = None
+) -> None:
+    """Each ``(title, run)`` in a column of its own: its samples, then NFE, time and quality."""
+    for column, (title, run) in zip(st.columns(len(runs)), runs, strict=True):
+        with column:
+            st.subheader(title)
+            show_samples(run.samples, caption, reference)
+            show_run(run.nfe, run.seconds, run.report)
+
+
 def show_links(route: Route) -> None:
     """The method's page on the knowledge-base site and its papers."""
     links = method_links(route.url_path)

@@ -15,14 +15,13 @@ from demos.app_inputs import (
     train_steps_bound,
 )
 from demos.app_routes import find_route
-from demos.app_runs import real_samples, sample_run
+from demos.app_runs import real_samples, sample_run, teacher_ddim_run
 from demos.app_state import PageControls, page_errors, retrain_button, trained_model
 from demos.app_views import (
     method_available,
     show_links,
     show_quality_vs_nfe,
-    show_run,
-    show_samples,
+    show_runs_side_by_side,
     show_unavailable,
 )
 
@@ -67,11 +66,7 @@ with page_errors():
         return sample_run(model, "consistency", SampleOptions(num_samples=n, steps=k, seed=seed))
 
     def teacher_run(k: int):
-        return sample_run(
-            teacher,
-            "ddim",
-            SampleOptions(num_samples=n, steps=k, eta=0.0, spacing="trailing", seed=seed),
-        )
+        return teacher_ddim_run(teacher, n, k, seed)
 
     # -----------------------------------------------------------------------------------------
     st.header("1 · One step, or a few")
@@ -81,16 +76,15 @@ with page_errors():
         r"decreasing $\tau$, trading NFE for quality. The teacher it was distilled from "
         r"(a DDPM model sampled by DDIM) needs many more steps."
     )
-    columns = st.columns(3)
-    for column, title, run in (
-        (columns[0], "Consistency model, 1 step", consistency_run(1)),
-        (columns[1], f"Consistency model, {steps} steps", consistency_run(steps)),
-        (columns[2], f"Teacher DDIM, {steps} steps", teacher_run(steps)),
-    ):
-        with column:
-            st.subheader(title)
-            show_samples(run.samples, f"{n} samples", reference)
-            show_run(run.nfe, run.seconds, run.report)
+    show_runs_side_by_side(
+        [
+            ("Consistency model, 1 step", consistency_run(1)),
+            (f"Consistency model, {steps} steps", consistency_run(steps)),
+            (f"Teacher DDIM, {steps} steps", teacher_run(steps)),
+        ],
+        f"{n} samples",
+        reference,
+    )
 
     # -----------------------------------------------------------------------------------------
     st.header("2 · Quality against NFE")

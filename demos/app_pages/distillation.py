@@ -16,14 +16,13 @@ from demos.app_inputs import (
     train_steps_bound,
 )
 from demos.app_routes import find_route
-from demos.app_runs import real_samples, sample_run
+from demos.app_runs import real_samples, sample_run, teacher_ddim_run
 from demos.app_state import PageControls, page_errors, retrain_button, trained_model
 from demos.app_views import (
     method_available,
     show_links,
     show_quality_vs_nfe,
-    show_run,
-    show_samples,
+    show_runs_side_by_side,
     show_unavailable,
 )
 from demos.distill import TEACHER_SAMPLING_STEPS
@@ -76,11 +75,7 @@ with page_errors():
     reference = None if dataset in IMAGE_SETS else real_samples(dataset, 2000, seed)
 
     def teacher_run(k: int):
-        return sample_run(
-            teacher,
-            "ddim",
-            SampleOptions(num_samples=n, steps=k, eta=0.0, spacing="trailing", seed=seed),
-        )
+        return teacher_ddim_run(teacher, n, k, seed)
 
     def student_run(k: int):
         model = student if k == steps else trained_model(student_config(k))
@@ -94,16 +89,15 @@ with page_errors():
         r"students distil. With few steps DDIM blurs; the student was trained for "
         r"exactly those steps."
     )
-    columns = st.columns(3)
-    for column, title, run in (
-        (columns[0], f"Teacher, {first_teacher_steps} steps", teacher_run(first_teacher_steps)),
-        (columns[1], f"Teacher, {steps} steps", teacher_run(steps)),
-        (columns[2], f"Student, {steps} steps", student_run(steps)),
-    ):
-        with column:
-            st.subheader(title)
-            show_samples(run.samples, f"{n} samples", reference)
-            show_run(run.nfe, run.seconds, run.report)
+    show_runs_side_by_side(
+        [
+            (f"Teacher, {first_teacher_steps} steps", teacher_run(first_teacher_steps)),
+            (f"Teacher, {steps} steps", teacher_run(steps)),
+            (f"Student, {steps} steps", student_run(steps)),
+        ],
+        f"{n} samples",
+        reference,
+    )
 
     # -----------------------------------------------------------------------------------------
     st.header("2 · Down the ladder")
