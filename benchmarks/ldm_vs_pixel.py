@@ -54,7 +54,7 @@ def flop_counts(ldm_config, pixel) -> dict[str, int]:
     """Forward FLOPs of one call at batch 1: latent UNet, pixel UNet, encoder, decoder."""
     import torch
 
-    from demos.ldm import flops_per_call
+    from demos.metrics import flops_per_call
 
     ldm = ldm_config.build_net()
     t, y = torch.zeros(1, dtype=torch.long), torch.zeros(1, dtype=torch.long)
@@ -129,8 +129,9 @@ def train_with_curve(
     return TrainedModel(config, result.ema.eval(), info={"seconds": result.seconds}), curve
 
 
-def first_at_bar(curve: list[dict], bar: float) -> dict | None:
-    return next((p for p in curve if p["classifier_fd"] <= bar), None)
+def first_at_bar(points: list[dict], bar: float) -> dict | None:
+    """The first point (along training, or of a sweep by cost) with classifier FD ≤ ``bar``."""
+    return next((p for p in points if p["classifier_fd"] <= bar), None)
 
 
 def run(pixel_steps: int) -> dict:
@@ -174,10 +175,8 @@ def run(pixel_steps: int) -> dict:
             point = score(kind, trained[kind], steps)
             point |= {"steps": steps, "gflops_per_sample": (steps * per_call + decode) / 1e9}
             sweep.append(point)
-        reached = first_at_bar(record[kind]["curve"], bar)
-        cheapest = next((p for p in sweep if p["classifier_fd"] <= bar), None)
-        record[kind] |= {"sweep": sweep, "first_at_bar": reached}
-        record[kind]["cheapest_sample_at_bar"] = cheapest
+        record[kind] |= {"sweep": sweep, "first_at_bar": first_at_bar(record[kind]["curve"], bar)}
+        record[kind]["cheapest_sample_at_bar"] = first_at_bar(sweep, bar)
     none = torch.full((NUM_SAMPLES,), 10)  # the null class ∅: unconditional
     record["guidance"] = [{"w": "∅", **score("latent", trained["latent"], SAMPLE_STEPS, 0, none)}]
     for w in (0.0, 1.0, 3.0):
