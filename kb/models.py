@@ -23,7 +23,10 @@ ARXIV_RE = re.compile(r"^(\d{4}\.\d{4,5}|[a-z-]+(\.[A-Z]{2})?/\d{7})$")
 ARXIV_VERSION_RE = re.compile(r"v\d+$")
 DOI_RE = re.compile(r"^10\.\d{4,9}/\S+$")
 URL_RE = re.compile(r"^https?://[^\s/$.?#][^\s]*$", re.IGNORECASE)
-FIRST_YEAR = 1900
+# What BibTeX and biber accept in a citation key: no space, comma, brace, quote, #, %, ~, \\.
+CITEKEY_RE = re.compile(r"^[^\s,{}\"#%~'()=\\]+$")
+ENTRY_TYPE_RE = re.compile(r"^[a-z]+$")
+FIRST_YEAR = 1000  # real bibliographies cite Brown 1828 and Fick 1855
 LAST_YEAR = dt.date.today().year + 1  # "next year": a paper dated ahead of its release
 
 METHOD_ONLY_FIELDS = ("papers", "summary", "equations", "demo")
@@ -49,6 +52,31 @@ def _check_url(value: str) -> str:
 HttpUrl = Annotated[str, AfterValidator(_check_url)]
 
 
+def _one_or_many(value: object) -> object:
+    return [value] if isinstance(value, str) else value
+
+
+class Sources(BaseModel):
+    """Where an entry's facts were read: every fact has a source, and memory is never one."""
+
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+    metadata: list[HttpUrl] = Field(
+        default_factory=list,
+        description="Where title, authors, year and venue were read: the arXiv abstract page, "
+        "the proceedings page, the official repository's BibTeX. A URL or a list of URLs.",
+    )
+    references: list[HttpUrl] = Field(
+        default_factory=list,
+        description="Where the cites list was read: the paper's own reference list (its arXiv "
+        "HTML or LaTeX source). A URL or a list of URLs.",
+    )
+
+    _one_or_many = field_validator("metadata", "references", mode="before")(
+        classmethod(lambda cls, v: _one_or_many(v))
+    )
+
+
 class Entry(BaseModel):
     """One catalog entry: a paper, survey, tutorial, book, repo, system, list or method."""
 
@@ -64,6 +92,31 @@ class Entry(BaseModel):
     doi: str | None = Field(default=None, description="10.xxxx/…, without https://doi.org/.")
     url: str | None = Field(default=None, description="The canonical page.")
     venue: str | None = Field(default=None, description="Conference, journal or publisher.")
+    # Bibliographic detail, kept so a citation can be written from the entry (BibTeX names).
+    citekey: str | None = Field(
+        default=None, description="The citation key the work had where it came from; exported "
+        "unchanged. Without one, exports generate a stable key.")
+    entry_type: str | None = Field(
+        default=None, description="The BibTeX entry type it came as: article, inproceedings, "
+        "book, phdthesis, misc …")
+    editors: list[str] = Field(default_factory=list, description="Names, as authors.")
+    volume: str | None = None
+    number: str | None = Field(default=None, description="Issue or report number.")
+    pages: str | None = Field(default=None, description="1--10, as written.")
+    publisher: str | None = None
+    address: str | None = Field(default=None, description="The publisher's place.")
+    edition: str | None = None
+    school: str | None = Field(default=None, description="Theses: the degree-granting school.")
+    institution: str | None = Field(default=None, description="Reports: the institution.")
+    isbn: str | None = None
+    issn: str | None = None
+    month: int | None = Field(default=None, strict=True, ge=1, le=12, description="1 … 12.")
+    note: str | None = Field(default=None, description="The bibliography's own note field.")
+    keywords: list[str] = Field(
+        default_factory=list, description="The source bibliography's keywords, kept as they "
+        "came; apart from our tags.")
+    et_al: bool = Field(
+        default=False, description="The author list is truncated (BibTeX's 'and others').")
     tags: list[str] = Field(default_factory=list, description="Free keywords, lower case.")
     topics: list[str] = Field(default_factory=list, description="Topic ids from topics.yaml.")
     methods: list[str] = Field(default_factory=list, description="Method ids.")
@@ -72,6 +125,8 @@ class Entry(BaseModel):
     abstract: str | None = Field(default=None, description="The published abstract.")
     notes: str | None = Field(default=None, description="Our annotations (Markdown, any language).")
     links: dict[str, HttpUrl] = Field(default_factory=dict, description="code, video, pdf, …")
+    sources: Sources | None = Field(
+        default=None, description="Where the facts were read: metadata and references URLs.")
     language: str | None = Field(default=None, description="ISO 639-1 code of the work.")
     # Methods only.
     papers: list[str] = Field(default_factory=list, description="Methods: introducing papers.")
@@ -105,6 +160,24 @@ class Entry(BaseModel):
             raise PydanticCustomError(
                 "doi", "'{value}' is not a DOI (10.xxxx/suffix, no URL prefix)", {"value": value}
             )
+        return value
+
+    @field_validator("citekey")
+    @classmethod
+    def _check_citekey(cls, value: str | None) -> str | None:
+        if value is not None and not CITEKEY_RE.match(value):
+            raise PydanticCustomError(
+                "citekey", "'{value}' is not a citation key: no spaces, commas, braces, quotes, "
+                "#, %, ~ or backslashes", {"value": value})
+        return value
+
+    @field_validator("entry_type")
+    @classmethod
+    def _check_entry_type(cls, value: str | None) -> str | None:
+        if value is not None and not ENTRY_TYPE_RE.match(value):
+            raise PydanticCustomError(
+                "entry_type", "'{value}' is not a BibTeX entry type (lower-case letters: "
+                "article, inproceedings, book …)", {"value": value})
         return value
 
     @field_validator("url")
