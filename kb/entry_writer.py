@@ -128,14 +128,15 @@ def _same(loaded: object, value: object) -> bool:
     return loaded == value
 
 
-def entry_yaml(entry: Entry) -> str:
+def entry_yaml(entry: Entry, *, modeline: bool = True) -> str:
     """The entry as the text of its catalog file, in the documented field order.
 
+    ``modeline=False`` leaves out the schema comment (``kb show`` prints the fields alone).
     Raises :class:`KbError` (E507) if the text would not load back as the same entry — a
     writer bug, never silently written.
     """
     data = entry.model_dump(mode="python", exclude_defaults=True)
-    parts = [MODELINE]
+    parts = [MODELINE] if modeline else []
     for name in ENTRY_FIELDS:
         if name in data:
             parts.append(_field_text(name, data[name]))

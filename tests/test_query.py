@@ -133,7 +133,7 @@ def test_cli_table_and_yaml_formats() -> None:
 
 def test_cli_show_and_unknown_id() -> None:
     shown = _kb("show", "ddim", "--catalog", str(FIXTURE))
-    assert shown.returncode == 0 and "builds_on:\n- ddpm" in shown.stdout
+    assert shown.returncode == 0 and "builds_on: [ddpm]\n" in shown.stdout
     missing = _kb("show", "ddim2", "--catalog", str(FIXTURE))
     assert missing.returncode == 1
     assert "no entry with id 'ddim2'" in missing.stderr and "ddim" in missing.stderr

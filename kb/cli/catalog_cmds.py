@@ -7,7 +7,7 @@ from pathlib import Path
 import click
 
 from kb.cli import catalog_option
-from kb.cli.output import FORMATS, render_entries, render_entry
+from kb.cli.output import FORMATS, SHOW_FORMATS, render_entries, render_entry
 
 
 @click.command()
@@ -77,13 +77,16 @@ def query(text: str | None, catalog_path: str, kind: str | None, tag: str | None
 @click.command()
 @click.argument("entry_id")
 @catalog_option
-@click.option("--format", "fmt", type=click.Choice(["yaml", "json"]), default="yaml",
-              show_default=True)
+@click.option("--format", "fmt", type=click.Choice(SHOW_FORMATS), default="yaml",
+              show_default=True,
+              help="yaml: as the catalog file reads; text: for reading; json: for tools.")
 def show(entry_id: str, catalog_path: str, fmt: str) -> None:
     """Show one entry with all its fields.
 
     \b
-    Example:
+    Examples:
+      kb show song-2020-denoising                 # the fields as the file writes them
+      kb show song-2020-denoising --format text   # title, authors, links, then the sections
       kb show song-2020-denoising --format json
     """
     from kb.catalog import Catalog

@@ -1,4 +1,4 @@
-"""Rendering entries for the terminal: table, JSON, YAML, bare ids, BibTeX or CSL-JSON."""
+"""Rendering entries for the terminal: table, JSON, YAML, bare ids, BibTeX, CSL-JSON or text."""
 
 from __future__ import annotations
 
@@ -11,6 +11,7 @@ import click
 from kb.models import Entry
 
 FORMATS = ("table", "json", "yaml", "ids", "bibtex", "csl-json")
+SHOW_FORMATS = ("yaml", "text", "json")
 
 
 def dump_yaml(data: object) -> str:
@@ -52,9 +53,17 @@ def _render_table(entries: Sequence[Entry]) -> None:
 
 
 def render_entry(entry: Entry, fmt: str) -> None:
+    """One entry: ``yaml`` as its catalog file reads (block scalars, the documented field
+    order, no schema comment), ``text`` for people (rich), ``json`` for tools."""
     if fmt == "json":
         click.echo(json.dumps(entry.as_dict(), ensure_ascii=False, indent=2))
     elif fmt == "ids":
         click.echo(entry.id)
+    elif fmt == "text":
+        from kb.cli.entry_text import render_entry_text
+
+        render_entry_text(entry)
     else:
-        click.echo(dump_yaml(entry.as_dict()), nl=False)
+        from kb.entry_writer import entry_yaml
+
+        click.echo(entry_yaml(entry, modeline=False), nl=False)
