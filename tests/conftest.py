@@ -2,11 +2,35 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
 
 REPO = Path(__file__).resolve().parent.parent
+SHARED = REPO.parent / "shared"
+
+
+def running_in_ci() -> bool:
+    """``CI=true`` (or 1, yes): what CI services and ``.ci/run`` set."""
+    return os.environ.get("CI", "").strip().lower() in {"true", "1", "yes"}
+
+
+@pytest.fixture(scope="session")
+def shared_dir() -> Path:
+    """The project's shared folder beside the repository, ``../shared``.
+
+    A user's plain clone has none: a test that needs it is skipped, saying why. Under
+    ``CI=true`` it must be there, and its absence fails the test. Prefer copies of what a test
+    needs in ``tests/data/`` (with a note of their source); check those against ``../shared``
+    with this fixture.
+    """
+    if SHARED.is_dir():
+        return SHARED
+    if running_in_ci():
+        pytest.fail(f"{SHARED}: the shared folder is missing, and CI=true needs it beside the "
+                    "repository", pytrace=False)
+    pytest.skip(f"{SHARED} is not beside the repository (a plain clone); CI=true checks it")
 
 
 @pytest.fixture(autouse=True, scope="session")
