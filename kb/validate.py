@@ -13,9 +13,10 @@ from pathlib import Path
 
 from pydantic import ValidationError
 
+from kb.ingest.same_work import WorkIndex
 from kb.load import ParsedFile
 from kb.models import ENTRY_FIELDS, KINDS, TOPIC_FIELDS, Entry, Topic
-from kb.text import normalize_title
+from kb.validate_sources import check_sources
 
 # pydantic error type → our code. Anything else is a wrong type (E103).
 ERROR_CODES = {
@@ -115,21 +116,6 @@ def validate_topics(parsed: ParsedFile) -> list[Topic]:
     return [t for _, t in topics]
 
 
-# Kinds whose title names one published work (a repo or video may share a paper's title).
-TITLED_WORKS = ("paper", "survey", "book")
-
-
-def _work_keys(entry: Entry) -> list[tuple[str, str]]:
-    keys = []
-    if entry.arxiv:
-        keys.append(("arXiv id", entry.arxiv.lower()))
-    if entry.doi:
-        keys.append(("DOI", entry.doi.lower()))
-    if entry.kind in TITLED_WORKS and entry.title:
-        keys.append(("title", normalize_title(entry.title)))
-    return keys
-
-
 def check_across(entries: list[tuple[Entry, ParsedFile]], topic_ids: set[str]) -> list[Entry]:
     """Cross-file rules: unique ids, one entry per work, references resolve; topic warnings."""
     by_id: dict[str, tuple[Entry, ParsedFile]] = {}
@@ -141,20 +127,20 @@ def check_across(entries: list[tuple[Entry, ParsedFile]], topic_ids: set[str]) -
             continue
         by_id[entry.id] = (entry, parsed)
         kept.append(entry)
-    works: dict[tuple[str, str], Entry] = {}
+    works = WorkIndex()
     for entry in kept:
-        parsed = by_id[entry.id][1]
-        for what, key in _work_keys(entry):
-            other = works.get((what, key))
-            if other is not None:
-                field = {"arXiv id": "arxiv", "DOI": "doi"}.get(what, "title")
-                parsed.error("E202", f"same {what} as '{other.id}': one work is one entry "
-                             "(a preprint and its published version included)", field)
-            else:
-                works[(what, key)] = entry
+        if match := works.find_entry(entry):
+            field = {"arXiv id": "arxiv", "DOI": "doi"}.get(match.by, "title")
+            what = "title, year and first author" if match.by == "title" else match.by
+            by_id[entry.id][1].error(
+                "E202", f"same {what} as '{match.entry_id}': one work is one entry "
+                "(a preprint and its published version included)", field)
+        else:
+            works.add(entry)
     methods = {e.id for e in kept if e.kind == "method"}
     for entry in kept:
         _check_references(entry, by_id[entry.id][1], by_id, methods, topic_ids)
+        check_sources(entry, by_id[entry.id][1], by_id)
     return kept
 
 

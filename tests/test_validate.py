@@ -83,7 +83,8 @@ def test_bad_file_reports_its_error(name: str, source: Path, tmp_path: Path) -> 
 def test_every_rule_has_a_bad_file() -> None:
     codes = {e["code"] for _, path in _cases() for e in _expectations(path)}
     rules = {"E001", "E002", "E004", "E005", "E006", "E101", "E102", "E103", "E104", "E105",
-             "E106", "E107", "E108", "E109", "E110", "E111", "E201", "E202", "E203", "W301"}
+             "E106", "E107", "E108", "E109", "E110", "E111", "E201", "E202", "E203", "W301",
+             "W302", "W303"}
     assert rules <= codes, f"rules without a bad file: {sorted(rules - codes)}"
 
 
@@ -144,9 +145,12 @@ def test_cli_renders_compiler_style_lines_and_exits_1(tmp_path: Path) -> None:
 @pytest.mark.parametrize("name", [c[0] for c in _cases()])
 def test_no_bad_input_shows_a_traceback(name: str, tmp_path: Path) -> None:
     root, _ = _make_catalog(BAD / name, tmp_path)
+    case = BAD / Path(name).parts[0]  # a file, or the folder of a whole catalog
+    files = sorted(case.rglob("*.y*ml")) if case.is_dir() else [case]
+    warnings_only = all(e["code"].startswith("W") for f in files for e in _expectations(f))
     for command in (["validate"], ["query", "x"]):
         result = _kb(*command, "--catalog", str(root))
-        assert result.returncode == 1, result.stderr
+        assert result.returncode == (0 if warnings_only else 1), result.stderr
         assert "Traceback" not in result.stderr + result.stdout
 
 
