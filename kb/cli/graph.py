@@ -190,7 +190,9 @@ def rank(catalog_path: str, recent: bool, years: int, edges: tuple[str, ...], li
 @catalog_option
 @format_option
 def stats(catalog_path: str, fmt: str) -> None:
-    """Counts by kind, year and topic; edges by type; components, orphans, citation cycles.
+    """Counts by kind, year and topic; edges by type; components, orphans, citation cycles;
+    coverage: the papers with sources, the share of verified paper → paper cites (read from a
+    reference list), the cites of a later work.
 
     \b
     Example:

@@ -77,6 +77,29 @@ def print_stats(stats) -> None:  # noqa: ANN001 - a kb.graph.Stats
             click.echo("  " + " → ".join(cycle + cycle[:1]))
     else:
         click.echo("citation cycles: none")
+    if stats.coverage is not None:
+        print_coverage(stats.coverage)
+
+
+def percent(share: float) -> str:
+    return f"{100 * share:.1f} %"
+
+
+def print_coverage(coverage) -> None:  # noqa: ANN001 - a kb.graph.Coverage
+    """Sourcing: the papers with sources, the verified cites, the cites of later works."""
+    c = coverage
+    rows = [
+        ("papers", c.papers, ""),
+        ("with sources.metadata", c.with_metadata, percent(c.metadata_share)),
+        ("with sources.references", c.with_references, percent(c.references_share)),
+        ("paper → paper cites", c.paper_cites, ""),
+        ("verified (read from a reference list)", c.verified_paper_cites,
+         percent(c.verified_share)),
+        ("to a later work", c.later_cites, percent(c.later_cites_share)),
+        ("… of them from a named arXiv version", c.later_cites_explained, ""),
+    ]
+    print_table(("coverage", "count", "share"), rows, title="Sources",
+                numeric=("count", "share"))
 
 
 def print_timeline(timeline, by: str) -> None:  # noqa: ANN001 - a kb.graph.Timeline

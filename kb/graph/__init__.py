@@ -14,18 +14,20 @@ from kb.graph.citation_graph import (
     EDGE_TYPES,
     LINK_EDGES,
     RANK_EDGES,
+    VERIFIABLE_EDGES,
     CitationGraph,
     entry_edges,
     topic_node,
 )
 from kb.graph.rank import Ranked
 from kb.graph.related import Related, RelatedWeights
-from kb.graph.stats import Stats
+from kb.graph.stats import Coverage, Stats
 from kb.graph.timeline import Timeline
 from kb.graph.walk import Chain, Reached, Step
 
 __all__ = [
     "CITATION_EDGES", "EDGE_TYPES", "LINK_EDGES", "RANK_EDGES", "Chain", "CitationGraph",
-    "Ranked", "Reached", "Related", "RelatedWeights", "Stats", "Step", "Timeline",
+    "Coverage", "Ranked", "Reached", "Related", "RelatedWeights", "Stats", "Step", "Timeline",
+    "VERIFIABLE_EDGES",
     "entry_edges", "topic_node",
 ]

@@ -13,7 +13,9 @@ share an id). An edge ``u → v`` reads "u … v", and its networkx key is its t
 ==============  =====================================================================
 
 Node attributes: ``kind``, ``year``, ``title``, ``topics``, ``tags`` (topic nodes have kind
-``topic``). The questions live in their own modules (:mod:`kb.graph.walk`,
+``topic``). ``cites`` and ``reviews`` edges carry ``verified``: true when the citing entry has
+``sources.references``, so its cites were read from its own reference list
+(:mod:`kb.provenance`). The questions live in their own modules (:mod:`kb.graph.walk`,
 :mod:`kb.graph.related`, :mod:`kb.graph.rank`, :mod:`kb.graph.stats`,
 :mod:`kb.graph.timeline`); :class:`CitationGraph` names them as ``kb graph`` does.
 """
@@ -28,6 +30,7 @@ import networkx as nx
 
 from kb.errors import KbError, unknown_id
 from kb.models import Entry, Topic
+from kb.provenance import has_references_source
 
 if TYPE_CHECKING:
     from kb.catalog import Catalog
@@ -41,6 +44,7 @@ EDGE_TYPES = ("cites", "builds_on", "introduces", "reviews", "in_topic")
 LINK_EDGES = ("cites", "builds_on", "introduces", "reviews")  # entry → entry
 CITATION_EDGES = ("cites", "builds_on", "reviews")  # "what it builds on or cites"
 RANK_EDGES = ("cites", "builds_on")
+VERIFIABLE_EDGES = ("cites", "reviews")  # read from a reference list
 TOPIC_PREFIX = "topic:"
 LABEL_PRIORITY = ("builds_on", "cites", "reviews", "introduces")
 
@@ -96,6 +100,17 @@ def add_typed_edges(graph: nx.MultiDiGraph, edges: Iterable[tuple[str, str, str]
             keys[kind] = graph.edge_attr_dict_factory()
 
 
+def mark_verified(graph: nx.MultiDiGraph, entries: dict[str, Entry]) -> None:
+    """Set ``verified`` on every ``cites`` and ``reviews`` edge: true when its source entry
+    has ``sources.references``."""
+    for entry_id, entry in entries.items():
+        verified = has_references_source(entry)
+        for keys in graph._succ[entry_id].values():
+            for kind in VERIFIABLE_EDGES:
+                if kind in keys:
+                    keys[kind]["verified"] = verified
+
+
 # One cached graph per loaded catalog; the entry dies with its catalog.
 _CACHE: dict[int, tuple[weakref.ref, CitationGraph]] = {}
 
@@ -133,6 +148,7 @@ class CitationGraph:
             (source, target, kind)
             for entry in by_id.values() for source, target, kind in entry_edges(entry)
             if source in nodes and target in nodes and source != target))
+        mark_verified(graph, by_id)
         return cls(graph, by_id, topic_map)
 
     @classmethod
@@ -169,6 +185,11 @@ class CitationGraph:
         for _, _, kind in self.graph.edges(keys=True):
             counts[kind] += 1
         return counts
+
+    def is_verified(self, source: str, target: str, kind: str = "cites") -> bool:
+        """True when the ``kind`` edge ``source → target`` was read from a reference list."""
+        keys = self.graph._succ.get(source, {}).get(target, {})
+        return bool(keys.get(kind, {}).get("verified"))
 
     def targets(self, node: str, edges: Iterable[str]) -> Iterator[tuple[str, str]]:
         """``(target, type)`` of the edges out of ``node`` whose type is in ``edges``."""

@@ -5,7 +5,8 @@
 * **orphans**: entries with no such edge at all — nothing links to them, they link to nothing;
 * **cycles**: citation cycles (``cites`` and ``builds_on``). Each strongly connected component
   with more than one entry holds at least one; one cycle per component is shown, so the answer
-  stays small however tangled the catalog is.
+  stays small however tangled the catalog is;
+* **coverage**: how much of it is sourced (:mod:`kb.graph.coverage`).
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from typing import TYPE_CHECKING
 import networkx as nx
 
 from kb.graph.citation_graph import LINK_EDGES, RANK_EDGES
+from kb.graph.coverage import Coverage, coverage
 
 if TYPE_CHECKING:
     from kb.graph.citation_graph import CitationGraph
@@ -36,6 +38,7 @@ class Stats:
     components: list[int]  # sizes, largest first
     orphans: list[str]
     cycles: list[list[str]] = field(default_factory=list)
+    coverage: Coverage | None = None
 
 
 def _one_cycle(view: nx.DiGraph, members: set[str]) -> list[str]:
@@ -63,4 +66,5 @@ def stats(graph: CitationGraph) -> Stats:
         by_year=dict(sorted(by_year.items())),
         undated=sum(1 for e in entries if e.year is None),
         by_topic=dict(sorted(by_topic.items(), key=lambda kv: (-kv[1], kv[0]))),
-        components=components, orphans=orphans, cycles=sorted(cycles))
+        components=components, orphans=orphans, cycles=sorted(cycles),
+        coverage=coverage(graph))
