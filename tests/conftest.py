@@ -46,20 +46,22 @@ def _isolated_cache(tmp_path_factory: pytest.TempPathFactory) -> None:
 def recorded_server(monkeypatch: pytest.MonkeyPatch, tmp_path: Path):
     """A server on 127.0.0.1 replaying recorded arXiv / Semantic Scholar answers.
 
-    The API clients are pointed at it (``KB_ARXIV_API_URL``, ``KB_S2_API_URL``) with short
+    The API clients are pointed at it (``KB_ARXIV_API_URL``, ``KB_S2_API_URL``,
+    ``KB_CROSSREF_API_URL``) with short
     delays, few retries and a short timeout, so fault tests take milliseconds; each test gets
     its own cache directory. See ``tests/recorded_server.py``.
     """
-    from recorded_server import ARXIV_PATH, S2_BASE, RecordedServer
+    from recorded_server import ARXIV_PATH, CROSSREF_WORKS, S2_BASE, RecordedServer
 
     server = RecordedServer()
     settings = {"KB_ARXIV_API_URL": server.url + ARXIV_PATH, "KB_S2_API_URL": server.url + S2_BASE,
+                "KB_CROSSREF_API_URL": server.url + CROSSREF_WORKS, "KB_CROSSREF_RETRIES": "1",
                 "KB_ARXIV_DELAY": "0", "KB_ARXIV_RETRIES": "1", "KB_S2_RETRIES": "2",
                 "KB_S2_BACKOFF": "0.01", "KB_S2_MAX_WAIT": "0.05", "KB_HTTP_TIMEOUT": "0.5",
                 "KB_CACHE_DIR": str(tmp_path / "cache"), "KB_NO_CACHE": "1"}
     for name, value in settings.items():
         monkeypatch.setenv(name, value)
-    for name in ("KB_S2_API_KEY", "S2_API_KEY", "KB_CATALOG"):
+    for name in ("KB_S2_API_KEY", "S2_API_KEY", "KB_CATALOG", "KB_CROSSREF_MAILTO"):
         monkeypatch.delenv(name, raising=False)
     yield server
     server.stop()

@@ -2,7 +2,8 @@
 
 The real clients (the ``arxiv`` package, ``requests``) talk to it over a socket on 127.0.0.1,
 pointed at it by ``KB_ARXIV_API_URL`` and ``KB_S2_API_URL``; their parsers and our mapping all
-run. Recorded answers come from ``tests/data/arxiv-api`` and ``tests/data/semanticscholar-api``.
+run. Recorded answers come from ``tests/data/arxiv-api``, ``tests/data/semanticscholar-api`` and
+``tests/data/crossref-api`` (``KB_CROSSREF_API_URL``).
 Faults the recordings lack, the server makes itself: a status (429, 503 …), a slow answer
 (``delay``), a body cut off before its ``Content-Length`` (``cut_after``), a dropped connection
 (``drop``). :func:`closed_port_url` gives a URL where nothing listens (connection refused).
@@ -29,8 +30,10 @@ import yaml
 DATA = Path(__file__).parent / "data"
 ARXIV_DATA = DATA / "arxiv-api"
 S2_DATA = DATA / "semanticscholar-api"
+CROSSREF_DATA = DATA / "crossref-api"
 ARXIV_PATH = "/api/query"
 S2_BASE = "/graph/v1"
+CROSSREF_WORKS = "/works/"
 
 
 @dataclass
@@ -121,6 +124,13 @@ class RecordedServer:
             self.route(path or recorded_path, reply,
                        when=lambda query, offset=offset: query.get("offset", "0") == offset)
 
+    def replay_crossref(self, name: str, *extra: Reply) -> str:
+        """Answer a Crossref works request for the recording's DOI with the recorded answer,
+        then ``extra``; return the DOI."""
+        doi, reply = crossref_recording(name)
+        self.route(CROSSREF_WORKS + doi, reply, *extra)
+        return doi
+
     def asked(self, path_prefix: str) -> list[Request]:
         """The requests received whose path starts with ``path_prefix``."""
         return [r for r in self.requests if r.path.startswith(path_prefix)]
@@ -198,6 +208,15 @@ def arxiv_recording(name: str) -> tuple[list[str], Reply]:
     reply = Reply(recorded["status_code"], recorded["body"].encode("utf-8"),
                   {"Content-Type": "application/atom+xml; charset=UTF-8"})
     return asked_arxiv_ids(query), reply
+
+
+def crossref_recording(name: str) -> tuple[str, Reply]:
+    """The DOI asked in a recorded Crossref answer, and the answer."""
+    recorded = json.loads((CROSSREF_DATA / name).read_text(encoding="utf-8"))
+    doi = unquote(urlsplit(recorded["url"]).path).split("/works/", 1)[1]
+    reply = Reply(recorded["status_code"], recorded["body"].encode("utf-8"),
+                  {"Content-Type": recorded["content_type"]})
+    return doi, reply
 
 
 def s2_cassette(name: str) -> list[tuple[str, dict[str, str], Reply]]:

@@ -12,7 +12,8 @@ import yaml
 from recorded_server import S2_BASE, S2_DATA, Reply, closed_port_url, s2_cassette
 
 from kb.catalog import Catalog
-from kb.ingest.semantic_scholar import SemanticScholar, _retry_after_seconds
+from kb.ingest.http_retry import retry_after_seconds as _retry_after_seconds
+from kb.ingest.semantic_scholar import SemanticScholar
 from kb.ingest.settings import ApiSettings
 
 CITING_DOI = "10.2139/ssrn.2250500"  # the paper whose references were recorded

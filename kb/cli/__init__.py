@@ -25,7 +25,7 @@ COMMANDS: dict[str, tuple[str, str, str]] = {
     "graph": ("kb.cli.graph", "graph", "Ask the citation / lineage graph."),
     "export": ("kb.cli.export", "export", "Export the catalog (BibTeX, CSL-JSON, GraphML …)."),
     "import": ("kb.cli.imports", "import_", "Import entries from a BibTeX file."),
-    "add": ("kb.cli.arxiv", "add", "Add papers from arXiv."),
+    "add": ("kb.cli.arxiv", "add", "Add papers from arXiv or by DOI (Crossref)."),
     "refresh": ("kb.cli.arxiv", "refresh", "Compare entries with arXiv and update them."),
     "cites": ("kb.cli.arxiv", "cites", "Fetch citations from Semantic Scholar."),
     "build": ("kb.cli.site", "build", "Build the website."),

@@ -1,4 +1,5 @@
-"""``kb add``, ``kb refresh`` and ``kb cites fetch``: the catalog and the remote APIs.
+"""``kb add``, ``kb refresh`` and ``kb cites fetch``: the catalog and the remote APIs
+(arXiv, Crossref, Semantic Scholar).
 
 Thin: parse arguments, call :mod:`kb.ingest`, render. The library imports ``arxiv`` and
 ``requests`` only when a command runs.
@@ -40,33 +41,36 @@ def _print_diff(diff: str) -> None:
 @click.command()
 @click.argument("ids", nargs=-1, required=True, metavar="ID...")
 @catalog_option
-@click.option("--kind", type=click.Choice(ADDABLE_KINDS), default="paper", show_default=True,
-              help="The kind of the new entries (and so their folder).")
+@click.option("--kind", type=click.Choice(ADDABLE_KINDS), default=None,
+              help="The kind of the new entries (and so their folder). Default: paper; for a "
+              "DOI, what its record says (a book is a book).")
 @click.option("--topic", "topics", multiple=True, metavar="T",
               help="A topic id from topics.yaml (repeat for more).")
 @click.option("--tag", "tags", multiple=True, metavar="T",
-              help="A tag to add beside the arXiv categories (repeat for more).")
+              help="A tag for every new entry, beside arXiv's categories (repeat for more).")
 @click.option("--dry-run", is_flag=True, help="Print the YAML; write nothing.")
-def add(ids: tuple[str, ...], catalog_path: str, kind: str, topics: tuple[str, ...],
+def add(ids: tuple[str, ...], catalog_path: str, kind: str | None, topics: tuple[str, ...],
         tags: tuple[str, ...], dry_run: bool) -> None:
-    """Add papers from arXiv, one catalog file each, and print their paths.
+    """Add works from arXiv or by DOI (Crossref), one catalog file each; print their paths.
 
     ID is an arXiv id in any usual form: 2006.11239, arxiv:2006.11239, 2006.11239v2,
     https://arxiv.org/abs/2006.11239, https://arxiv.org/pdf/2006.11239.pdf or an old-style
-    id like quant-ph/0201082 (versions are dropped). The entry id is the first author's
-    family name, the year and the first title word (ho-2020-denoising). A work already in the
-    catalog (same arXiv id, DOI or title) is refused. Network faults exit with code 2 and
-    write nothing.
+    id like quant-ph/0201082 (versions are dropped); or a DOI: doi:10.1371/journal.pone.0033693,
+    10.1371/… or https://doi.org/10.1371/…, looked up with the Crossref REST API
+    (KB_CROSSREF_API_URL; set KB_CROSSREF_MAILTO to an e-mail address, as Crossref's
+    etiquette asks). The entry id is the first author's family name, the year and the first
+    title word (ho-2020-denoising). A work already in the catalog (same arXiv id, DOI or
+    title) is refused. Network faults exit with code 2 and write nothing.
 
     \b
     Example:
       kb add arxiv:2006.11239 --topic history --tag ddpm
       kb add 2010.02502 https://arxiv.org/abs/2011.13456 --dry-run
+      kb add doi:10.1371/journal.pone.0033693 --dry-run
     """
-    from kb.ingest.add import add_from_arxiv
+    from kb.ingest.add import add_works
 
-    result = add_from_arxiv(catalog_path, ids, kind=kind, topics=topics, tags=tags,
-                            dry_run=dry_run)
+    result = add_works(catalog_path, ids, kind=kind, topics=topics, tags=tags, dry_run=dry_run)
     if dry_run:
         for index, added in enumerate(result.added):
             click.echo(f"would write {added.path}", err=True)

@@ -17,7 +17,6 @@ Every failure is a :class:`kb.errors.NetworkError` (exit code 2).
 
 from __future__ import annotations
 
-import email.utils
 import hashlib
 import json
 import time
@@ -28,13 +27,13 @@ from typing import Any
 from urllib.parse import quote
 
 from kb.errors import NetworkError
-from kb.ingest.http_errors import endpoint, request_failure
+from kb.ingest.http_errors import endpoint
+from kb.ingest.http_retry import Answer, RetryPolicy, get_with_retries
 from kb.ingest.settings import ApiSettings
 
 FIELDS = "externalIds,title"
 PAGE_LIMIT = 1000  # the API's maximum for /references
 MAX_PAGES = 10  # the API serves at most 10,000 references of one paper
-RETRY_STATUSES = frozenset({429, 500, 502, 503, 504})
 CACHE_VERSION = 1
 
 
@@ -93,38 +92,14 @@ class SemanticScholar:
         return found
 
     def _get_json(self, url: str, params: dict[str, Any], paper: str) -> dict[str, Any]:
-        import requests
-
         headers = {"User-Agent": "diffusion-kb (kb cites fetch)"}
         if self.settings.s2_api_key:
             headers["x-api-key"] = self.settings.s2_api_key
-        tries = self.settings.s2_retries + 1
-        for attempt in range(tries):
-            last = attempt == tries - 1
-            try:
-                response = requests.get(url, params=params, headers=headers,
-                                        timeout=self.settings.timeout)
-                body = response.content
-            except (requests.ConnectionError, requests.Timeout) as exc:
-                if last:
-                    raise request_failure(exc, "Semantic Scholar", url, self.settings.timeout,
-                                          tries) from None
-                self.sleep(self._wait(attempt, None))
-                continue
-            except requests.RequestException as exc:
-                raise request_failure(exc, "Semantic Scholar", url,
-                                      self.settings.timeout) from None
-            if response.status_code in RETRY_STATUSES and not last:
-                self.sleep(self._wait(attempt, response.headers.get("Retry-After")))
-                continue
-            return _page(response.status_code, body, url, paper, tries)
-        raise AssertionError("unreachable: the last try returns or raises")
-
-    def _wait(self, attempt: int, retry_after: str | None) -> float:
-        """Seconds before the next try: ``Retry-After`` if given, else exponential backoff."""
-        asked = _retry_after_seconds(retry_after)
-        wait = asked if asked is not None else self.settings.s2_backoff * 2 ** attempt
-        return max(0.0, min(wait, self.settings.s2_max_wait))
+        policy = RetryPolicy(self.settings.s2_retries, self.settings.s2_backoff,
+                             self.settings.s2_max_wait, self.settings.timeout)
+        answer = get_with_retries(url, service="Semantic Scholar", policy=policy,
+                                  headers=headers, params=params, sleep=self.sleep)
+        return _page(answer, url, paper)
 
     def _cache_file(self, paper: str) -> Path | None:
         if self.cache_dir is None:
@@ -133,14 +108,15 @@ class SemanticScholar:
         return self.cache_dir / f"references-{digest}.json"
 
 
-def _page(status: int, body: bytes, url: str, paper: str, tries: int) -> dict[str, Any]:
+def _page(answer: Answer, url: str, paper: str) -> dict[str, Any]:
     """The decoded JSON page of a final answer, or the :class:`NetworkError` it deserves."""
     where = endpoint(url)
+    status, body = answer.status, answer.body
     if status == 404:
         raise NetworkError(f"Semantic Scholar does not know {paper}{_api_error(body)}",
                            path=where, code="E504")
     if status != 200:
-        after = f" (tried {tries} times)" if status in RETRY_STATUSES and tries > 1 else ""
+        after = f" (tried {answer.tries} times)" if answer.retried_out else ""
         raise NetworkError(f"Semantic Scholar answered HTTP {status}{_api_error(body)}{after}",
                            path=where, code="E503")
     try:
@@ -166,22 +142,6 @@ def _api_error(body: bytes) -> str:
         if isinstance(text, str) and text.strip():
             return f": {' '.join(text.split())[:200]}"
     return ""
-
-
-def _retry_after_seconds(value: str | None) -> float | None:
-    """``Retry-After`` as seconds: a number, or an HTTP date from now (RFC 9110 §10.2.3)."""
-    if not value:
-        return None
-    value = value.strip()
-    try:
-        return float(value)
-    except ValueError:
-        pass
-    try:
-        when = email.utils.parsedate_to_datetime(value)
-    except (TypeError, ValueError):
-        return None
-    return when.timestamp() - time.time()
 
 
 def _read_cache(path: Path) -> list[Reference] | None:
