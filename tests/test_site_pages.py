@@ -96,6 +96,28 @@ def test_entry_page_lists_cites_and_cited_by_with_relative_links(ctx: SiteContex
         "xss-2024-probe"]
 
 
+def test_entry_page_shows_its_sources_and_whether_its_cites_were_read(ctx: SiteContext
+                                                                      ) -> None:
+    page = render_entry_page(ctx, ctx.catalog.get("song-2020-denoising"))
+    sources = _section(page, "Sources")
+    assert '<a href="https://arxiv.org/abs/2010.02502" rel="noopener noreferrer">' in sources
+    assert 'href="https://arxiv.org/html/2010.02502v4"' in sources
+    assert "from the reference list of 2010.02502v4" in sources
+    assert "Read from its own reference list" in _section(page, "Cites")
+    unsourced = render_entry_page(ctx, ctx.catalog.get("ho-2020-denoising"))
+    assert "not recorded yet" in _section(unsourced, "Sources")
+    assert "Not yet checked against its reference list" in _section(unsourced, "Cites")
+    tutorial = render_entry_page(ctx, ctx.catalog.get("diffusion-intro-zh"))
+    assert "## Sources" not in tutorial  # only papers and surveys need sources
+
+
+def test_entry_page_escapes_its_source_urls(ctx: SiteContext) -> None:
+    sources = _section(render_entry_page(ctx, ctx.catalog.get("xss-2024-probe")), "Sources")
+    assert "<script>" not in sources
+    assert ('href="https://example.org/?s=&quot;&gt;&lt;script&gt;window.__xss=&#x27;source'
+            "&#x27;&lt;/script&gt;\"") in sources
+
+
 def test_related_entries_come_with_their_scores(ctx: SiteContext) -> None:
     page = render_entry_page(ctx, ctx.catalog.get("song-2020-denoising"))
     related = _section(page, "Related")

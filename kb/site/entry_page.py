@@ -1,5 +1,5 @@
-"""One page per entry: metadata, abstract, notes, links, BibTeX, citations both ways, related
-entries, the 1-hop neighbourhood graph and the entry's year on the timeline.
+"""One page per entry: metadata, abstract, notes, links, sources, BibTeX, citations both ways,
+related entries, the 1-hop neighbourhood graph and the entry's year on the timeline.
 
 The sections are separate functions so that method pages (:mod:`kb.site.method_page`) reuse
 them. Each returns Markdown: a fixed heading (so it enters the table of contents) and an HTML
@@ -9,6 +9,7 @@ block in which every catalog string is escaped or sanitized.
 from __future__ import annotations
 
 from kb.models import Entry
+from kb.provenance import SOURCED_KINDS, cited_version, has_references_source
 from kb.site import urls
 from kb.site.context import SiteContext
 from kb.site.fragments import block, entry_list, front_matter, heading
@@ -25,6 +26,7 @@ def render_entry_page(ctx: SiteContext, entry: Entry) -> str:
         abstract_section(entry),
         notes_section(entry),
         links_section(entry),
+        sources_section(entry),
         citations_section(ctx, src, entry),
         related_section(ctx, src, entry),
         neighbourhood_section(ctx, src, entry),
@@ -101,12 +103,43 @@ def links_section(entry: Entry) -> str:
     return heading("Links", searchable=False) + block(f'<ul class="kb-links">{lis}</ul>')
 
 
+def sources_section(entry: Entry) -> str:
+    """Where the entry's facts were read (``sources``): the metadata pages and the reference
+    list its cites come from. A paper or survey without them says so."""
+    sources = entry.sources
+    rows = []
+    if sources and sources.metadata:
+        rows.append(("Metadata", "title, authors, year and venue", sources.metadata))
+    if sources and sources.references:
+        version = cited_version(entry)
+        read = f"cites, from the reference list of {version}" if version else (
+            "cites, from its reference list")
+        rows.append(("References", read, sources.references))
+    if not rows:
+        if entry.kind not in SOURCED_KINDS:
+            return ""
+        body = ('<p class="kb-byline">Where these facts were read is not recorded yet '
+                "(<code>sources</code>).</p>")
+    else:
+        items = "".join(
+            f"<li><strong>{name}</strong> ({esc(what)}): "
+            + ", ".join(external_link(url, url) for url in urls_) + "</li>"
+            for name, what, urls_ in rows)
+        body = f'<ul class="kb-sources">{items}</ul>'
+    return heading("Sources", searchable=False) + block(body)
+
+
 def citations_section(ctx: SiteContext, src: str, entry: Entry) -> str:
     """What the entry cites and builds on, and the catalog entries that cite or build on it."""
     def listed(title: str, ids: list[str], empty: str = "None in the catalog yet.") -> str:
         return heading(title, searchable=False) + block(entry_list(ctx, src, ids, empty))
 
     parts = [listed("Cites", ctx.sorted_ids(entry.cites), "Cites no catalog entry.")]
+    if entry.cites:
+        checked = ("Read from its own reference list (see Sources)."
+                   if has_references_source(entry)
+                   else "Not yet checked against its reference list.")
+        parts.append(block(f'<p class="kb-byline kb-verified">{checked}</p>'))
     if entry.builds_on:
         parts.append(listed("Builds on", ctx.sorted_ids(entry.builds_on)))
     parts.append(listed("Cited by", ctx.cited_by(entry.id), "No catalog entry cites it yet."))
