@@ -32,7 +32,7 @@ os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")  # as kb serve runs the app;
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
-APP = ROOT / "demos" / "app.py"
+APP = ROOT / "demos" / "app" / "app.py"
 DEEP_LINK = {"steps": "20", "eta": "0", "dataset": "digits", "n": "64"}
 CHROMIUM_ARGS = [
     "--no-sandbox",
@@ -57,8 +57,9 @@ def summary(times: list[float]) -> dict[str, float | list[float]]:
 
 def ensure_model() -> dict[str, object]:
     """Train (once) the DDPM digits model the DDIM page samples; report what that took."""
-    from demos.app_inputs import app_train_config
-    from demos.cache import CONFIG_FILE, checkpoint_dir, load_or_train
+    from demos.app.inputs import app_train_config
+    from demos.cache import CONFIG_FILE, checkpoint_dir
+    from demos.trained import load_or_train
 
     config = app_train_config("ddim", "digits")
     cached = (checkpoint_dir(config) / CONFIG_FILE).exists()
@@ -94,18 +95,18 @@ def timed_run(at, check: str | None = None) -> float:
 
 def apptest_timings(repeat: int) -> dict[str, object]:
     warm = open_app()  # imports, the model into memory, the metric's classifier
-    warm.switch_page("app_pages/ddim.py")
+    warm.switch_page("method_pages/ddim.py")
     warm.query_params.update({**DEEP_LINK, "seed": "999"})
     warm.run()
     deep_link, first_ddpm, revisits = [], [], []
     for i in range(repeat):
         at = open_app()
-        at.switch_page("app_pages/ddim.py")
+        at.switch_page("method_pages/ddim.py")
         at.query_params.update({**DEEP_LINK, "seed": str(i + 1)})
         deep_link.append(timed_run(at, "20"))
-        at.switch_page("app_pages/ddpm.py")
+        at.switch_page("method_pages/ddpm.py")
         (first_ddpm if i == 0 else revisits).append(timed_run(at))
-        at.switch_page("app_pages/ddim.py")
+        at.switch_page("method_pages/ddim.py")
         revisits.append(timed_run(at, "20"))
     return {
         "ddim20_64_digits_whole_page": summary(deep_link),

@@ -31,10 +31,10 @@ NUM_SAMPLES = {"digits": 360}  # the held-out split's size; 2-D sets use 2000
 
 
 def run_dataset(dataset: str, seeds: int) -> dict:
-    from demos.cache import load_or_train
     from demos.metrics import evaluate
     from demos.registry import default_train_config, get_method
     from demos.sample import SampleOptions
+    from demos.trained import load_or_train
 
     trained = load_or_train(default_train_config("ddpm", dataset))
     n = NUM_SAMPLES.get(dataset, 2000)

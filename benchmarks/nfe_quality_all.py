@@ -86,7 +86,7 @@ def sample(trained, method: str, steps: int):
 def train_all(retrain: bool) -> tuple[dict, dict]:
     """Every model of the table, from the cache or trained now in dependency order, and the
     training seconds of each (each halving of the distillation ladder is its own model)."""
-    from demos.cache import load_or_train
+    from demos.trained import load_or_train
 
     trained, seconds = {}, {}
     for name, config in nfe_models().items():

@@ -12,7 +12,8 @@ Read in this order; each file stands beside its paper:
 * :mod:`demos.ncsn` — annealed Langevin dynamics (Song & Ermon 2019).
 * :mod:`demos.sde` — the forward VP and VE SDEs and denoising score matching (Song et al.
   2021); :mod:`demos.score_sde` — reversing them: predictor–corrector, the probability-flow
-  ODE; :mod:`demos.score_field` draws the learned score.
+  ODE; :mod:`demos.score_field` draws the learned score; :mod:`demos.mixture_score` is the
+  exact score of a Gaussian mixture, to check the samplers without a network.
 * :mod:`demos.flow_matching` — conditional flow matching (Lipman et al. 2022);
   :mod:`demos.reflow` — the 2-rectified flow (Liu et al. 2022).
 * :mod:`demos.autoencoder` — the KL-regularized autoencoder of latent diffusion's first stage;
@@ -23,8 +24,11 @@ Read in this order; each file stands beside its paper:
 * :mod:`demos.distill` — progressive distillation (Salimans & Ho 2022).
 * :mod:`demos.consistency` — consistency distillation (Song et al. 2023).
 
-Around them: :mod:`demos.train` (the AdamW + EMA loop), :mod:`demos.cache` (each model trains
-once), :mod:`demos.registry` (methods by name), :mod:`demos.sample` (samplers with NFE),
-:mod:`demos.figures` (PNG output), :mod:`demos.distributed` (torchrun entry point), and the
-Streamlit app (:mod:`demos.app`, one page per method in ``demos/app_pages/``).
+Around them: :mod:`demos.train` (the AdamW + EMA loop), :mod:`demos.cache` (checkpoints on
+disk), :mod:`demos.registry` (methods by name), :mod:`demos.trained` (a config's model: cached,
+or trained now), :mod:`demos.sample` (samplers with NFE), :mod:`demos.figures` (PNG output),
+:mod:`demos.distributed` (torchrun entry point), :mod:`demos.errors` (the demos' error codes).
+
+On top of them, and apart: the Streamlit app in :mod:`demos.app` (``demos/app/app.py``, one
+page per method in ``demos/app/method_pages/``). Nothing outside ``demos/app/`` imports it.
 """

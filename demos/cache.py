@@ -11,6 +11,10 @@ A checkpoint is a folder ``<cache>/<method>-<dataset>-<hash>/`` keyed by a hash 
 folder), else ``platformdirs.user_cache_dir("diffusion-kb")/demos``. A file that is corrupted,
 or whose config or tensors do not match, raises :class:`~demos.errors.CheckpointError` naming
 the command that retrains it.
+
+This module stores and reads checkpoints; :mod:`demos.trained` decides when to train one (it
+looks the trainer up in :mod:`demos.registry`), so the imports run one way: registry → sample →
+cache, and trained → registry, cache.
 """
 
 from __future__ import annotations
@@ -18,7 +22,6 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-import time
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -146,36 +149,3 @@ def loss_curve(losses: list[float], points: int = 200) -> list[list[float]]:
         chunk = losses[start : start + window]
         curve.append([start + len(chunk), sum(chunk) / len(chunk)])  # step at the window end
     return curve
-
-
-def load_or_train(
-    config: TrainConfig,
-    *,
-    retrain: bool = False,
-    progress: bool = True,
-    device: torch.device | str | None = None,
-) -> TrainedModel:
-    """The cached model of ``config``, training (and caching) it first if needed.
-
-    The trainer is looked up in :mod:`demos.registry` by ``config.method``.
-    """
-    from demos.registry import get_method
-
-    device = torch.device(device) if device is not None else default_device()
-    directory = checkpoint_dir(config)
-    if (directory / CONFIG_FILE).exists() and not retrain:
-        return load_checkpoint(directory, config, device)
-    method = get_method(config.method)
-    if method.train is None:
-        raise CheckpointError(f"method {config.method!r} has no trainer of its own")
-    result = method.train(config, device, progress)
-    info = {
-        "seconds": round(result.seconds, 2),
-        "final_loss": result.losses[-1],
-        "loss_curve": loss_curve(result.losses),
-        "device": str(device),
-        "torch": torch.__version__,
-        "created": time.strftime("%Y-%m-%dT%H:%M:%S"),
-    }
-    save_checkpoint(directory, config, result.model, result.ema, info)
-    return TrainedModel(config, result.ema.eval(), directory, info)

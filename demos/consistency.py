@@ -135,8 +135,8 @@ def train_consistency(
     config: TrainConfig, device: torch.device | str = "cpu", progress: bool = True
 ) -> FitResult:
     """Consistency distillation: θ and θ⁻ start as the teacher; θ⁻ trails θ by an EMA."""
-    from demos.cache import load_or_train
     from demos.data import load_dataset
+    from demos.trained import load_or_train
 
     o = config.options
     teacher_cfg = ddpm_teacher_of(config)

@@ -165,8 +165,8 @@ def train_distill(
     config: TrainConfig, device: torch.device | str = "cpu", progress: bool = True
 ) -> FitResult:
     """One halving: load (or first train) the 2N-step teacher, fit the N-step student to it."""
-    from demos.cache import load_or_train
     from demos.data import load_dataset
+    from demos.trained import load_or_train
 
     student_steps = config.options["student_steps"]
     teacher_cfg = teacher_of(config)
@@ -190,8 +190,8 @@ def sample_distill(trained: Any, options: Any) -> Any:
     """Sample the N-step student (N = ``options.steps``) with its own DDIM grid (N NFE)."""
     import time
 
-    from demos.cache import load_or_train
     from demos.sample import SampleResult, initial_noise
+    from demos.trained import load_or_train
 
     steps = options.steps or 4
     if steps != trained.config.options["student_steps"]:  # another rung of the same ladder

@@ -108,7 +108,7 @@ def train_reflow(
     config: TrainConfig, device: torch.device | str = "cpu", progress: bool = True
 ) -> FitResult:
     """Reflow (Liu et al. Algorithm 1): pairs from the 1-rectified flow, then L_CFM on them."""
-    from demos.cache import load_or_train
+    from demos.trained import load_or_train
 
     flow = load_or_train(flow_of(config), progress=progress, device=device).net
     start = time.perf_counter()

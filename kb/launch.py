@@ -88,12 +88,12 @@ def demo_server(
     site_url: str,
     app: Path | None = None,
 ) -> Server:
-    """``streamlit run demos/app.py`` on ``host:port``; its pages link to ``site_url``.
+    """``streamlit run demos/app/app.py`` on ``host:port``; its pages link to ``site_url``.
 
     ``OMP_WAIT_POLICY=PASSIVE`` (unless set) stops torch's idle threads from spinning, which
     on a small shared machine costs more than it saves.
     """
-    app = app or REPO_DIR / "demos" / "app.py"
+    app = app or REPO_DIR / "demos" / "app" / "app.py"
     argv = [
         sys.executable,
         "-m",

@@ -79,7 +79,7 @@ def test_train_and_sample_are_still_subcommands(launched):
 
 def test_resolving_a_demo_imports_neither_streamlit_nor_torch():
     code = (
-        "import sys, kb.cli.demo, kb.launch, demos.app_routes as r; r.find_route('ddim'); "
+        "import sys, kb.cli.demo, kb.launch, demos.app.routes as r; r.find_route('ddim'); "
         "print(sorted(m for m in ('torch', 'streamlit') if m in sys.modules))"
     )
     out = subprocess.run(

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from demos.app_inputs import (
+from demos.app.inputs import (
     ETA,
     STEPS,
     WORK_BUDGET,
@@ -17,8 +17,8 @@ from demos.app_inputs import (
     samples_bound,
     tiny_mode,
 )
-from demos.app_links import method_links, short_citation
-from demos.app_routes import APP_DIR, ROUTES, find_route, route_names
+from demos.app.links import method_links, short_citation
+from demos.app.routes import APP_DIR, ROUTES, find_route, route_names
 
 REPO = Path(__file__).resolve().parents[1]
 

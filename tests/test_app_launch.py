@@ -137,7 +137,7 @@ def test_each_server_is_told_where_the_other_is():
     assert site.argv[1:5] == ["-m", "kb", "serve", "--no-demos"]
     assert "127.0.0.1:8123" in site.argv
     assert demos.argv[1:4] == ["-m", "streamlit", "run"]
-    assert demos.argv[4].endswith(os.path.join("demos", "app.py"))
+    assert demos.argv[4].endswith(os.path.join("demos", "app", "app.py"))
     assert ["--server.port", "8124"] == demos.argv[demos.argv.index("--server.port") :][:2]
 
 

@@ -11,9 +11,9 @@ from pathlib import Path
 
 import pytest
 
-from demos.app_routes import ROUTES, find_route
+from demos.app.routes import ROUTES, find_route
 
-APP = Path(__file__).resolve().parents[1] / "demos" / "app.py"
+APP = Path(__file__).resolve().parents[1] / "demos" / "app" / "app.py"
 TIMEOUT = 240  # seconds per script run: generous for a loaded 2-core machine
 
 
@@ -82,7 +82,7 @@ def test_every_page_runs_its_method_and_reports_nfe_time_and_quality(route):
 
 
 def test_moving_a_control_reruns_the_page_and_updates_the_link():
-    at = open_page("app_pages/ddim.py")
+    at = open_page("method_pages/ddim.py")
     steps = next(s for s in at.slider if s.label.startswith("Steps"))
     steps.set_value(5).run()
     assert not at.exception
@@ -95,7 +95,7 @@ def test_moving_a_control_reruns_the_page_and_updates_the_link():
 
 def test_a_deep_link_sets_the_controls_and_out_of_range_values_are_clamped_visibly():
     at = open_page(
-        "app_pages/ddim.py", {"steps": "5000", "eta": "abc", "dataset": "moons", "n": "300"}
+        "method_pages/ddim.py", {"steps": "5000", "eta": "abc", "dataset": "moons", "n": "300"}
     )
     notices = " ".join(w.value for w in at.warning)
     assert "steps=5000 is outside 1…100; using 100" in notices  # tiny T = 100
@@ -108,7 +108,7 @@ def test_a_deep_link_sets_the_controls_and_out_of_range_values_are_clamped_visib
 
 
 def test_the_ddpm_page_shows_forward_process_training_and_reverse_process():
-    at = open_page("app_pages/ddpm.py", {"t": "60", "digit": "7"})
+    at = open_page("method_pages/ddpm.py", {"t": "60", "digit": "7"})
     headers = [h.value for h in at.main.header]
     assert headers == ["1 · The forward process", "2 · Training", "3 · The reverse process"]
     captions = " ".join(c.value for c in at.caption)
@@ -132,11 +132,11 @@ def test_a_page_of_a_method_not_in_the_registry_says_so(monkeypatch):
 
 
 def test_a_broken_checkpoint_is_a_message_and_retraining_fixes_it(tiny_models):
-    at = open_page("app_pages/ddim.py")
+    at = open_page("method_pages/ddim.py")
     assert metric(at, "NFE")
     for weights in (tiny_models / "demos").glob("ddpm-digits-*/weights.pt"):
         weights.write_bytes(b"not a checkpoint")
-    broken = open_page("app_pages/ddim.py")
+    broken = open_page("method_pages/ddim.py")
     (error,) = broken.error
     assert "corrupted or mismatched checkpoint" in error.value
     assert metric(broken, "NFE") == []

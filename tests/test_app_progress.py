@@ -5,8 +5,9 @@ from __future__ import annotations
 
 import torch
 
-from demos.cache import load_or_train, loss_curve
+from demos.cache import loss_curve
 from demos.train import default_config, train_ddpm, watch_progress
+from demos.trained import load_or_train
 
 
 def test_every_step_of_every_fit_is_reported_to_the_watchers():

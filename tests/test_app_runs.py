@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import torch
 
-from demos.app_runs import _Recorder, accepted_states, frame_indices
+from demos.app.runs import _Recorder, accepted_states, frame_indices
 
 
 def test_frames_are_spread_evenly_and_keep_both_ends():

@@ -9,7 +9,6 @@ import pytest
 import torch
 from torch import nn
 
-from demos.cache import load_or_train
 from demos.consistency import (
     c_skip_out,
     consistency_config,
@@ -21,6 +20,7 @@ from demos.ddpm import NoiseSchedule
 from demos.nets import NetConfig
 from demos.sample import SampleOptions
 from demos.teacher import edm_sigmas, teacher_config
+from demos.trained import load_or_train
 
 torch.set_num_threads(1)
 F64 = torch.float64

@@ -10,7 +10,6 @@ import torch
 from schedules_by_hand import cosine_alpha_bars
 from torch import nn
 
-from demos.cache import load_or_train
 from demos.data import sample_toy
 from demos.ddim import ddim_sample
 from demos.ddpm import NoiseSchedule
@@ -26,6 +25,7 @@ from demos.metrics import sliced_wasserstein
 from demos.nets import NetConfig
 from demos.sample import SampleOptions
 from demos.teacher import teacher_config
+from demos.trained import load_or_train
 
 torch.set_num_threads(1)
 F64 = torch.float64

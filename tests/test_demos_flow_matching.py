@@ -6,7 +6,6 @@ import pytest
 import torch
 from torch import nn
 
-from demos.cache import load_or_train
 from demos.flow_matching import (
     euler_sample,
     flow_matching_loss,
@@ -16,6 +15,7 @@ from demos.flow_matching import (
 )
 from demos.registry import default_train_config
 from demos.sample import SampleOptions
+from demos.trained import load_or_train
 
 torch.set_num_threads(1)
 F64 = torch.float64

@@ -8,13 +8,13 @@ import time
 import pytest
 import torch
 
-from demos.cache import load_or_train
 from demos.data import load_dataset
 from demos.errors import DemoError
 from demos.ldm import ldm_config, sample_ldm, train_ldm
 from demos.metrics import flops_per_call
 from demos.nets import NetConfig, build_net
 from demos.sample import SampleOptions
+from demos.trained import load_or_train
 
 torch.set_num_threads(1)
 

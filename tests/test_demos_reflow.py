@@ -5,13 +5,13 @@ from __future__ import annotations
 import pytest
 import torch
 
-from demos.cache import load_or_train
 from demos.data import sample_toy
 from demos.flow_matching import sample_flow
 from demos.metrics import sliced_wasserstein
 from demos.reflow import flow_of, reflow_config
 from demos.registry import default_train_config
 from demos.sample import SampleOptions
+from demos.trained import load_or_train
 
 torch.set_num_threads(1)
 

@@ -5,12 +5,12 @@ from __future__ import annotations
 import pytest
 import torch
 
-from demos.cache import load_or_train
 from demos.ncsn import annealed_langevin, sample_ncsn
 from demos.sample import SampleOptions
 from demos.score_field import save_score_field
 from demos.score_sde import pc_sample, probability_flow_sample, sample_score_sde, score_sde_config
 from demos.sde import VESDE, VPSDE
+from demos.trained import load_or_train
 
 torch.set_num_threads(1)
 

@@ -9,13 +9,14 @@ import pytest
 import torch
 from torch import nn
 
-from demos.cache import checkpoint_dir, config_hash, load_checkpoint, load_or_train
+from demos.cache import checkpoint_dir, config_hash, load_checkpoint
 from demos.errors import CheckpointError, DemoError
 from demos.guidance import guided_denoiser
 from demos.nets import NetConfig
 from demos.registry import METHODS, Method, default_train_config, get_method, register
 from demos.sample import SampleOptions
 from demos.train import TrainConfig, ema_update, learning_rate_schedule, train_ddpm
+from demos.trained import load_or_train
 
 torch.set_num_threads(1)
 

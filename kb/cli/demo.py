@@ -116,7 +116,8 @@ def train(
     Example:
       kb demo train ddpm --dataset digits --steps 2000
     """
-    from demos.cache import checkpoint_dir, load_or_train
+    from demos.cache import checkpoint_dir
+    from demos.trained import load_or_train
 
     _use_threads(threads)
     with _clean_errors():
@@ -241,7 +242,8 @@ def sample(
 
 
 def _load_or_train(config, retrain: bool):
-    from demos.cache import checkpoint_dir, load_or_train
+    from demos.cache import checkpoint_dir
+    from demos.trained import load_or_train
 
     if retrain or not (checkpoint_dir(config) / "config.json").exists():
         click.echo(
@@ -278,7 +280,7 @@ def open_app(method: str | None, port: int, no_browser: bool, settings: tuple[st
       kb demo ddim --set steps=20 --set eta=0
       kb demo open progressive-distillation --port 8502 --no-browser
     """
-    from demos.app_routes import find_route, route_names
+    from demos.app.routes import find_route, route_names
     from kb.launch import run_demo_app
 
     url_path = ""

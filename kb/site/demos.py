@@ -26,7 +26,7 @@ DEMO_COMPANIONS = {
     "flow-matching": ("reflow.py",),
 }
 # Sampling steps the "Run the demo" link starts with: the demo pages' own defaults
-# (demos/app_pages/*.py; DDPM always takes all T = 1000). The reader can change them there.
+# (demos/app/method_pages/*.py; DDPM always takes all T = 1000). The reader can change them there.
 DEFAULT_STEPS = {
     "ddpm": 1000, "ddim": 20, "ldm": 50, "progressive-distillation": 4,
     "consistency-models": 2, "score-sde": 200, "flow-matching": 20,

@@ -1,4 +1,4 @@
-"""The demo app in a real browser: `streamlit run demos/app.py` on a free 127.0.0.1 port, opened
+"""The demo app in a real browser: `streamlit run demos/app/app.py` on a free 127.0.0.1 port, opened
 at a deep link in headless Chromium (the `browser` fixture of conftest.py), with tiny models."""
 
 from __future__ import annotations

@@ -15,7 +15,7 @@ from typing import Any
 import streamlit as st
 import torch
 
-from demos.app_state import model_stamp, remembered
+from demos.app.state import model_stamp, remembered
 
 
 @dataclass

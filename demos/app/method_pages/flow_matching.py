@@ -7,7 +7,7 @@ Query parameters: ``dataset``, ``model`` (flow or reflow), ``solver`` (euler or 
 import streamlit as st
 import torch
 
-from demos.app_inputs import (
+from demos.app.inputs import (
     SEED,
     STEPS,
     TOY_DATASET,
@@ -17,10 +17,10 @@ from demos.app_inputs import (
     samples_bound,
     train_steps_bound,
 )
-from demos.app_routes import find_route
-from demos.app_runs import real_samples, sample_paths, sample_run
-from demos.app_state import PageControls, page_errors, retrain_button, trained_model
-from demos.app_views import (
+from demos.app.routes import find_route
+from demos.app.runs import real_samples, sample_paths, sample_run
+from demos.app.state import PageControls, page_errors, retrain_button, trained_model
+from demos.app.views import (
     method_available,
     new_figure,
     plot_field,

@@ -7,7 +7,7 @@ reverse process), ``seed``, ``train_steps``.
 import streamlit as st
 import torch
 
-from demos.app_inputs import (
+from demos.app.inputs import (
     ANY_DATASET,
     IMAGE_SETS,
     SEED,
@@ -16,10 +16,10 @@ from demos.app_inputs import (
     samples_bound,
     train_steps_bound,
 )
-from demos.app_routes import find_route
-from demos.app_runs import real_samples, sample_run, training_data
-from demos.app_state import PageControls, page_errors, retrain_button, trained_model
-from demos.app_views import (
+from demos.app.routes import find_route
+from demos.app.runs import real_samples, sample_run, training_data
+from demos.app.state import PageControls, page_errors, retrain_button, trained_model
+from demos.app.views import (
     gif_bytes,
     grid_picture,
     method_available,

@@ -6,7 +6,7 @@ Query parameters: ``steps`` (S = NFE), ``eta``, ``dataset``, ``n``, ``seed``, ``
 import streamlit as st
 import torch
 
-from demos.app_inputs import (
+from demos.app.inputs import (
     ANY_DATASET,
     ETA,
     IMAGE_SETS,
@@ -16,9 +16,9 @@ from demos.app_inputs import (
     samples_bound,
     train_steps_bound,
 )
-from demos.app_routes import find_route
-from demos.app_runs import real_samples, sample_run
-from demos.app_state import (
+from demos.app.routes import find_route
+from demos.app.runs import real_samples, sample_run
+from demos.app.state import (
     PageControls,
     model_stamp,
     page_errors,
@@ -26,7 +26,7 @@ from demos.app_state import (
     retrain_button,
     trained_model,
 )
-from demos.app_views import (
+from demos.app.views import (
     method_available,
     new_figure,
     plot_paths,

@@ -2,10 +2,10 @@
 
 import streamlit as st
 
-from demos.app_inputs import tiny_mode
-from demos.app_links import site_base_url
-from demos.app_routes import ROUTES
-from demos.app_views import method_available
+from demos.app.inputs import tiny_mode
+from demos.app.links import site_base_url
+from demos.app.routes import ROUTES
+from demos.app.views import method_available
 
 st.title("Diffusion models, runnable")
 st.markdown(

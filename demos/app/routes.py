@@ -24,7 +24,7 @@ class Route:
 
     url_path: str  # the catalog method id, and the page's URL path
     title: str
-    script: str  # the page's file, relative to demos/
+    script: str  # the page's file, relative to demos/app/
     method: str  # the name in demos.registry.METHODS that the page runs
     aliases: tuple[str, ...] = ()
 
@@ -35,39 +35,39 @@ class Route:
 
 
 ROUTES: tuple[Route, ...] = (
-    Route("ddpm", "DDPM", "app_pages/ddpm.py", "ddpm"),
-    Route("ddim", "DDIM", "app_pages/ddim.py", "ddim"),
-    Route("ldm", "Latent diffusion", "app_pages/ldm.py", "ldm"),
+    Route("ddpm", "DDPM", "method_pages/ddpm.py", "ddpm"),
+    Route("ddim", "DDIM", "method_pages/ddim.py", "ddim"),
+    Route("ldm", "Latent diffusion", "method_pages/ldm.py", "ldm"),
     Route(
         "progressive-distillation",
         "Progressive distillation",
-        "app_pages/distillation.py",
+        "method_pages/distillation.py",
         "distill",
         aliases=("distill", "distillation"),
     ),
     Route(
         "consistency-models",
         "Consistency models",
-        "app_pages/consistency.py",
+        "method_pages/consistency.py",
         "consistency",
         aliases=("consistency",),
     ),
     Route(
         "score-sde",
         "Score SDE",
-        "app_pages/score_sde.py",
+        "method_pages/score_sde.py",
         "score-sde",
         aliases=("sde",),
     ),
     Route(
         "flow-matching",
         "Flow matching",
-        "app_pages/flow_matching.py",
+        "method_pages/flow_matching.py",
         "flow-matching",
         aliases=("flow",),
     ),
 )
-OVERVIEW_SCRIPT = "app_pages/overview.py"
+OVERVIEW_SCRIPT = "method_pages/overview.py"
 
 
 def find_route(name: str) -> Route | None:

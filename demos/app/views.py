@@ -16,8 +16,8 @@ from typing import Any
 import numpy as np
 import streamlit as st
 
-from demos.app_links import method_links
-from demos.app_routes import Route
+from demos.app.links import method_links
+from demos.app.routes import Route
 
 DATA_GREY = "0.78"
 SAMPLE_BLUE = "tab:blue"

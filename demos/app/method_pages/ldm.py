@@ -7,7 +7,7 @@ Query parameters: ``dataset``, ``steps``, ``guidance``, ``digit`` (all or 0–9)
 import streamlit as st
 import torch
 
-from demos.app_inputs import (
+from demos.app.inputs import (
     GUIDANCE,
     IMAGE_SETS,
     SEED,
@@ -17,9 +17,9 @@ from demos.app_inputs import (
     samples_bound,
     train_steps_bound,
 )
-from demos.app_routes import find_route
-from demos.app_runs import real_samples, sample_run
-from demos.app_state import (
+from demos.app.routes import find_route
+from demos.app.runs import real_samples, sample_run
+from demos.app.state import (
     PageControls,
     model_stamp,
     page_errors,
@@ -27,7 +27,7 @@ from demos.app_state import (
     retrain_button,
     trained_model,
 )
-from demos.app_views import (
+from demos.app.views import (
     method_available,
     show_images,
     show_links,

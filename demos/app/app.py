@@ -1,7 +1,7 @@
-"""The diffusion demos in the browser: ``streamlit run demos/app.py`` (or ``kb demo``).
+"""The diffusion demos in the browser: ``streamlit run demos/app/app.py`` (or ``kb demo``).
 
 One page per method, at the URL path of the method's id in the catalog (``/ddim``,
-``/progressive-distillation`` …, see :mod:`demos.app_routes`), plus an overview at ``/``.
+``/progressive-distillation`` …, see :mod:`demos.app.routes`), plus an overview at ``/``.
 Query parameters set a page's controls, so a link such as ``/ddim?steps=20&eta=0`` opens a
 ready-made experiment; the site's "Run the demo" buttons are such links.
 """
@@ -11,17 +11,17 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-if str(ROOT) not in sys.path:  # `streamlit run demos/app.py` puts only demos/ on the path
+ROOT = Path(__file__).resolve().parents[2]
+if str(ROOT) not in sys.path:  # `streamlit run demos/app/app.py` puts only demos/app/ on the path
     sys.path.insert(0, str(ROOT))
 
 import streamlit as st  # noqa: E402
 
-from demos.app_routes import APP_DIR, OVERVIEW_SCRIPT, ROUTES  # noqa: E402
+from demos.app.routes import APP_DIR, OVERVIEW_SCRIPT, ROUTES  # noqa: E402
 
 # no Material icons anywhere: as a page's favicon they load from a CDN; the app stays offline
 st.set_page_config(page_title="diffusion-kb demos", page_icon="🌫️", layout="wide")
-# pages show their errors as messages (demos.app_state.page_errors); should one slip through,
+# pages show their errors as messages (demos.app.state.page_errors); should one slip through,
 # the visitor sees that something failed, not a traceback
 st.set_option("client.showErrorDetails", "none")
 

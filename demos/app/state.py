@@ -1,7 +1,7 @@
 """Streamlit glue shared by the demo pages: controls tied to the URL, models, errors.
 
 * :class:`PageControls` — widgets whose values come from the query string first
-  (``?steps=20&eta=0``, clamped to :mod:`demos.app_inputs`' bounds with a visible notice), are
+  (``?steps=20&eta=0``, clamped to :mod:`demos.app.inputs`' bounds with a visible notice), are
   remembered per page while the visitor moves around, and are written back to the URL, so the
   address bar always holds a link to what is on screen.
 * :func:`trained_model` — the cached model of a config. A model trains once, in a background
@@ -26,7 +26,7 @@ from typing import Any, TypeVar
 
 import streamlit as st
 
-from demos.app_inputs import Bounded, Choice, Notice
+from demos.app.inputs import Bounded, Choice, Notice
 
 T = TypeVar("T")
 log = logging.getLogger("demos.app")
@@ -230,8 +230,8 @@ def _training_registry() -> tuple[threading.Lock, threading.Semaphore, dict[str,
 
 
 def _train_in_background(config: Any, run: TrainingRun, slot: threading.Semaphore) -> None:
-    from demos.cache import load_or_train
     from demos.train import watch_progress
+    from demos.trained import load_or_train
 
     try:
         with slot:

@@ -15,7 +15,7 @@ from functools import lru_cache
 from pathlib import Path
 
 DEFAULT_SITE_URL = "http://127.0.0.1:8000"
-REPO_DIR = Path(__file__).resolve().parent.parent
+REPO_DIR = Path(__file__).resolve().parents[2]
 
 
 @dataclass(frozen=True)

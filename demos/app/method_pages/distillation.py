@@ -6,7 +6,7 @@ Query parameters: ``steps`` (the student's: 1, 2, 4, 8 or 16), ``dataset``, ``n`
 
 import streamlit as st
 
-from demos.app_inputs import (
+from demos.app.inputs import (
     ANY_DATASET,
     IMAGE_SETS,
     SEED,
@@ -15,10 +15,10 @@ from demos.app_inputs import (
     samples_bound,
     train_steps_bound,
 )
-from demos.app_routes import find_route
-from demos.app_runs import real_samples, sample_run, teacher_ddim_run
-from demos.app_state import PageControls, page_errors, retrain_button, trained_model
-from demos.app_views import (
+from demos.app.routes import find_route
+from demos.app.runs import real_samples, sample_run, teacher_ddim_run
+from demos.app.state import PageControls, page_errors, retrain_button, trained_model
+from demos.app.views import (
     method_available,
     show_links,
     show_quality_vs_nfe,
