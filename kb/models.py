@@ -85,6 +85,9 @@ class Entry(BaseModel):
     id: str = Field(description="Slug [a-z0-9][a-z0-9-]*, unique; also the page URL and file name.")
     kind: Kind = Field(description="What the entry is.")
     title: str = Field(min_length=1, description="Exactly as published, in its original language.")
+    title_tex: str | None = Field(
+        default=None, description="The title as BibTeX writes it, when plain text loses "
+        "something: protected words ({Langevin}), maths ($\\alpha$). Exported as it is.")
     authors: list[str] = Field(default_factory=list, description="Full names, in order.")
     year: int | None = Field(default=None, strict=True, description="Year of first public release.")
     date: dt.date | None = Field(default=None, description="ISO date of first public release.")
