@@ -1,4 +1,4 @@
-"""``kb export FORMAT [-o FILE]``: the catalog as BibTeX, CSL-JSON, GraphML, GEXF or JSON."""
+"""``kb export FORMAT [-o FILE]``: the catalog as BibTeX, CSL-JSON, RIS, GraphML, GEXF or JSON."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ import click
 from kb.cli import catalog_option
 
 # Keep in step with kb.export.EXPORT_FORMATS (not imported: the CLI stays light).
-EXPORT_FORMATS = ("bibtex", "csl-json", "graphml", "gexf", "json")
+EXPORT_FORMATS = ("bibtex", "csl-json", "ris", "graphml", "gexf", "json")
 
 
 @click.command()
@@ -18,14 +18,15 @@ EXPORT_FORMATS = ("bibtex", "csl-json", "graphml", "gexf", "json")
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
               help="Write to this file (atomically) instead of standard output.")
 def export(fmt: str, catalog_path: str, output: Path | None) -> None:
-    """Export the whole catalog: bibtex, csl-json (entries), graphml, gexf (the graph, for
-    Gephi or Cytoscape) or json (entries, topics and edges).
+    """Export the whole catalog: bibtex, csl-json, ris (entries, for reference managers),
+    graphml, gexf (the graph, for Gephi or Cytoscape) or json (entries, topics and edges).
 
-    For a part of the catalog, use `kb query … --format bibtex` (or csl-json).
+    For a part of the catalog, use `kb query … --format bibtex` (or csl-json, ris).
 
     \b
     Examples:
       kb export bibtex -o diffusion.bib
+      kb export ris -o diffusion.ris
       kb export graphml -o catalog.graphml
       kb query --tag distillation --format bibtex
     """

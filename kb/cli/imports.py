@@ -7,16 +7,22 @@ from pathlib import Path
 import click
 
 from kb.cli import catalog_option
+from kb.cli.import_formats import csl_json, ris
 
 
 @click.group("import")
 def import_() -> None:
-    """Import entries from other formats (BibTeX).
+    """Import entries from other formats: BibTeX, CSL-JSON, RIS.
 
     \b
     Example:
       kb import bibtex refs.bib --dry-run
+      kb import ris zotero.ris --dry-run
     """
+
+
+import_.add_command(csl_json)
+import_.add_command(ris)
 
 
 @import_.command()

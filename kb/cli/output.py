@@ -1,4 +1,5 @@
-"""Rendering entries for the terminal: table, JSON, YAML, bare ids, BibTeX, CSL-JSON or text."""
+"""Rendering entries for the terminal: table, JSON, YAML, bare ids, BibTeX, CSL-JSON, RIS or
+text."""
 
 from __future__ import annotations
 
@@ -10,7 +11,7 @@ import click
 
 from kb.models import Entry
 
-FORMATS = ("table", "json", "yaml", "ids", "bibtex", "csl-json")
+FORMATS = ("table", "json", "yaml", "ids", "bibtex", "csl-json", "ris")
 SHOW_FORMATS = ("yaml", "text", "json")
 
 
@@ -29,7 +30,7 @@ def render_entries(entries: Sequence[Entry], fmt: str) -> None:
     elif fmt == "ids":
         if entries:
             click.echo("\n".join(entry.id for entry in entries))
-    elif fmt in ("bibtex", "csl-json"):
+    elif fmt in ("bibtex", "csl-json", "ris"):
         from kb.export import entries_text
 
         click.echo(entries_text(entries, fmt), nl=False)

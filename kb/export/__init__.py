@@ -1,4 +1,4 @@
-"""Exports of the catalog: BibTeX, CSL-JSON, GraphML, GEXF and JSON.
+"""Exports of the catalog: BibTeX, CSL-JSON, RIS, GraphML, GEXF and JSON.
 
 >>> from kb.export import export_text
 >>> text = export_text(catalog, "bibtex")                     # the whole catalog
@@ -16,15 +16,15 @@ if TYPE_CHECKING:
     from kb.catalog import Catalog
     from kb.models import Entry
 
-ENTRY_FORMATS = ("bibtex", "csl-json")  # lists of entries: the whole catalog or a query
+ENTRY_FORMATS = ("bibtex", "csl-json", "ris")  # lists of entries: the whole catalog or a query
 GRAPH_FORMATS = ("graphml", "gexf", "json")  # the whole catalog with its edges
 EXPORT_FORMATS = ENTRY_FORMATS + GRAPH_FORMATS
-SUFFIXES = {"bibtex": ".bib", "csl-json": ".json", "graphml": ".graphml", "gexf": ".gexf",
-            "json": ".json"}
+SUFFIXES = {"bibtex": ".bib", "csl-json": ".json", "ris": ".ris", "graphml": ".graphml",
+            "gexf": ".gexf", "json": ".json"}
 
 
 def entries_text(entries: Iterable[Entry], fmt: str) -> str:
-    """``entries`` as BibTeX or CSL-JSON text."""
+    """``entries`` as BibTeX, CSL-JSON or RIS text."""
     if fmt == "bibtex":
         from kb.export.bibtex import to_bibtex
 
@@ -33,12 +33,16 @@ def entries_text(entries: Iterable[Entry], fmt: str) -> str:
         from kb.export.csl import to_csl_json
 
         return to_csl_json(entries)
+    if fmt == "ris":
+        from kb.export.ris import to_ris
+
+        return to_ris(entries)
     raise KbError(f"'{fmt}' is not an entry format: use {', '.join(ENTRY_FORMATS)}",
                   code="E400")
 
 
 def export_text(catalog: Catalog, fmt: str, entries: Iterable[Entry] | None = None) -> str:
-    """The catalog (or, for BibTeX and CSL-JSON, just ``entries``) in format ``fmt``."""
+    """The catalog (or, for BibTeX, CSL-JSON and RIS, just ``entries``) in format ``fmt``."""
     if fmt in ENTRY_FORMATS:
         chosen = list(entries) if entries is not None else sorted(catalog, key=lambda e: e.id)
         return entries_text(chosen, fmt)

@@ -91,6 +91,9 @@ def csl_person(person: Any) -> str | None:
         return format_name(Name(literal=alone) if " " in alone else Name(family=alone))
     particle = " ".join(p for p in (text_of(person.get("dropping-particle")),
                                     text_of(person.get("non-dropping-particle"))) if p)
+    if particle and not particle[0].islower():
+        # "Le" of Le Roux: a capitalised particle is part of the family name for BibTeX.
+        family, particle = f"{particle} {family}", ""
     return format_name(Name(given=given, family=family, particle=particle,
                             suffix=text_of(person.get("suffix")) or ""))
 
