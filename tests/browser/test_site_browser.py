@@ -29,12 +29,35 @@ def test_home_loads_cleanly_and_offline(visit) -> None:
     visit.assert_clean()
 
 
+# True once the result list holds this query's results. Material's search runs in a web worker
+# and renders the answer when it comes, so until then the list may still show the previous
+# query's results. Each result link carries the query terms it matched (`?h=…`, from the
+# search.highlight feature): the list is this query's when it has links and every matched term
+# is part of this query (Chinese terms are jieba's segments of it).
+RESULTS_OF_THIS_QUERY = """query => {
+  const asked = query.toLowerCase();
+  const links = [...document.querySelectorAll('.md-search-result__item a')];
+  const matched = links.flatMap(a =>
+    (new URL(a.href).searchParams.get('h') || '').split(' ').filter(term => term));
+  return matched.length > 0 && matched.every(term => asked.includes(term));
+}"""
+
+
 def _search(page, query: str) -> list[str]:
+    """The result links of a site search for ``query``: this query's, never the last one's.
+
+    The field is emptied first, which empties the list (so results of a previous query that
+    shares this one's terms are gone too); then the query is typed and its results awaited.
+    """
     page.locator("label.md-search__icon, .md-search__input").first.click()
     field = page.locator("input.md-search__input")
-    field.fill(query)
+    field.fill("")
     field.press("End")  # Material searches on key events, which fill() alone does not send
-    page.wait_for_selector(".md-search-result__item", timeout=15_000)
+    page.wait_for_function("!document.querySelector('.md-search-result__item')",
+                           timeout=15_000)
+    field.fill(query)
+    field.press("End")
+    page.wait_for_function(RESULTS_OF_THIS_QUERY, arg=query, timeout=15_000)
     return page.locator(".md-search-result__item a").evaluate_all(
         "links => links.map(a => a.getAttribute('href'))")
 
@@ -45,6 +68,30 @@ def test_search_finds_ddim_and_a_chinese_phrase(visit) -> None:
     assert any("methods/ddim/" in h for h in hrefs)
     hrefs = _search(visit.page, "蒸餾")
     assert any("entries/salimans-2022-progressive/" in h for h in hrefs)
+    visit.assert_clean()
+
+
+# The search worker's answers, each handed to the page 400 ms late: a loaded machine, made
+# reliable. A search helper that reads the list too early gets the previous query's results.
+SLOW_SEARCH_WORKER = """(() => {
+  const Native = window.Worker;
+  window.Worker = class extends Native {
+    addEventListener(type, listener, options) {
+      if (type !== 'message') return super.addEventListener(type, listener, options);
+      const late = event => setTimeout(() => listener.call(this, event), 400);
+      return super.addEventListener(type, late, options);
+    }
+  };
+})();"""
+
+
+def test_search_shows_this_querys_results_when_the_worker_is_slow(visit) -> None:
+    visit.page.add_init_script(SLOW_SEARCH_WORKER)
+    visit.open("")
+    assert any("methods/ddim/" in h for h in _search(visit.page, "DDIM"))
+    hrefs = _search(visit.page, "蒸餾")
+    assert any("entries/salimans-2022-progressive/" in h for h in hrefs)
+    assert not any("h=ddim" in h for h in hrefs)  # none of the previous query's results
     visit.assert_clean()
 
 
