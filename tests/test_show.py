@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -122,3 +124,16 @@ def test_an_unknown_format_is_one_clear_error(kb_cli) -> None:
     assert code != 0
     assert "'toml' is not one of 'yaml', 'text', 'json'" in err
     assert "Traceback" not in err
+
+
+@pytest.mark.parametrize("fmt", ["yaml", "text"])
+def test_show_does_not_import_heavy_modules(fmt: str) -> None:
+    code = ("import sys; from kb.cli import main\n"
+            "try: main(['show', 'ddim', '--catalog', sys.argv[1], '--format', sys.argv[2]])\n"
+            "except SystemExit: pass\n"
+            "heavy = [m for m in ('torch','streamlit','mkdocs','networkx','matplotlib') "
+            "if m in sys.modules]\nprint('HEAVY', heavy, file=sys.stderr)")
+    result = subprocess.run([sys.executable, "-c", code, str(FIXTURE), fmt], capture_output=True,
+                            text=True, env={"KB_NO_CACHE": "1", "PATH": "/usr/bin:/bin"})
+    assert "Denoising Diffusion Implicit Models (DDIM)" in result.stdout
+    assert "HEAVY []" in result.stderr
