@@ -17,6 +17,10 @@ One idea per module:
   ``kb import csl-json``);
 - :mod:`kb.ingest.crossref_entry` — a Crossref record as a catalog entry;
 - :mod:`kb.ingest.new_entries` — entry fields made an entry with a fresh id;
+- :mod:`kb.ingest.csl_read`, :mod:`kb.ingest.ris_read` — CSL-JSON and RIS files as records
+  with lines (``kb import csl-json``, ``kb import ris``);
+- :mod:`kb.ingest.file_import` — records from files made new entries: duplicates skipped,
+  bad records reported at their lines, all written or none;
 - :mod:`kb.ingest.arxiv_entry` — one arXiv result as a catalog :class:`kb.models.Entry`;
 - :mod:`kb.ingest.same_work` — is this work already in the catalog (arXiv id, DOI, title)?
 - :mod:`kb.ingest.add` — ``kb add``: fetch (arXiv or Crossref), map, refuse duplicates, write;
