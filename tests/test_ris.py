@@ -257,3 +257,32 @@ def test_the_same_work_twice_in_one_file_is_added_once(catalog: Path, tmp_path: 
 def test_help_has_examples(command: list[str], example: str, kb_cli) -> None:
     code, out, err = kb_cli(*command, "--help")
     assert code == 0 and "Example" in out and example in out
+
+
+def test_rispy_reads_our_export_as_we_wrote_it(catalog: Path, tmp_path: Path, kb_cli) -> None:
+    """rispy, an independent RIS parser, reads the export: one record per entry, same fields."""
+    import rispy
+
+    exported = tmp_path / "all.ris"
+    assert kb_cli("export", "ris", "--catalog", str(catalog), "-o", str(exported))[0] == 0
+    records = rispy.loads(exported.read_text(encoding="utf-8"))
+    entries = sorted(Catalog.load(catalog, use_cache=False), key=lambda e: e.id)
+    assert [r["title"] for r in records] == [e.title for e in entries]
+    ddpm = next(r for r in records if r["id"] == "ho2020denoising")
+    assert ddpm["type_of_reference"] == "CPAPER"
+    assert ddpm["authors"] == ["Ho, Jonathan", "Jain, Ajay", "Abbeel, Pieter"]
+    assert ddpm["year"] == "2020" and "https://arxiv.org/abs/2006.11239" in ddpm["urls"]
+
+
+def test_we_read_the_real_file_as_rispy_does() -> None:
+    import rispy
+
+    from kb.ingest.ris_read import read_ris
+
+    theirs = rispy.loads(REAL.read_text(encoding="utf-8"))
+    ours, problems = read_ris(REAL)
+    assert problems == [] and len(ours) == len(theirs) == 14
+    assert [r.fields["title"] for r in ours] == [t.get("title") or t["primary_title"]
+                                                 for t in theirs]
+    assert [len(r.fields.get("authors", [])) for r in ours] == [
+        len(t.get("authors", []) + t.get("first_authors", [])) for t in theirs]
