@@ -68,18 +68,13 @@ def _split_top(text: str, separators: str) -> list[tuple[str, str]]:
 
 
 def _words(part: str) -> list[tuple[str, str]]:
-    """Words of one comma part with the separator after each (``-`` kept, spaces as one)."""
-    words: list[tuple[str, str]] = []
-    for word, sep in _split_top(part, " \t\n~-"):
-        if word:
-            words.append((word, "-" if sep == "-" else " "))
-        elif sep == "-" and words:
-            words[-1] = (words[-1][0], "-")
-    return words
+    """Words of one comma part (white space and ``~`` separate, as pybtex reads them; a
+    hyphenated ``Sohl-Dickstein`` is one word), each with a space after it."""
+    return [(word, " ") for word, _ in _split_top(part, " \t\n~") if word]
 
 
 def _join(words: list[tuple[str, str]]) -> str:
-    return "".join(word + sep for word, sep in words).rstrip(" -")
+    return " ".join(word for word, _ in words)
 
 
 def _command_case(text: str) -> bool | None:
