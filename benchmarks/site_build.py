@@ -38,7 +38,9 @@ METHODS = 30
 
 def generate(root: Path, count: int, seed: int = 0) -> None:
     """``count`` entries like the real ones: the shipped topics, methods with equations and
-    lineage, papers citing earlier papers, Chinese Markdown notes with maths."""
+    lineage, papers citing earlier papers (years grow with the index), Chinese Markdown notes
+    with maths; most papers and surveys name their sources, and four in five of those the
+    reference list their cites were read from (so some edges are verified, some not)."""
     rng = random.Random(seed)
     shutil.copy(REPO / "catalog" / "topics.yaml", root / "topics.yaml")
     topics = [line.split(":", 1)[1].strip() for line in
@@ -50,7 +52,7 @@ def generate(root: Path, count: int, seed: int = 0) -> None:
         is_method = index < METHODS
         kind = "method" if is_method else KINDS[index % len(KINDS)]
         entry_id = methods[index] if is_method else f"entry-{index:05d}"
-        year = 2015 + index % 11
+        year = 2015 + index * 11 // max(count, 1)
         title = " ".join(rng.choice(WORDS) for _ in range(6)).title() + f" {index}"
         lines = [f"id: {entry_id}", f"kind: {kind}", f"title: {title}",
                  f"authors: [Author {index} One, Author {index % 97} Two, Third Author]",
@@ -76,6 +78,10 @@ def generate(root: Path, count: int, seed: int = 0) -> None:
                       "notes: |", f"  **{rng.choice(CHINESE)}** — $\\bar\\alpha_t$ "
                       + " ".join(rng.choice(WORDS) for _ in range(30)),
                       "links:", f"  code: https://github.com/example/repo-{index}"]
+            if kind in ("paper", "survey") and index % 10:
+                lines += ["sources:", f"  metadata: https://example.org/abs/{index}"]
+                if index % 5:
+                    lines.append(f"  references: https://example.org/refs/{index}")
             papers.append(entry_id)
         folder = root / f"{kind}s"
         folder.mkdir(exist_ok=True)

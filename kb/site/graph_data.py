@@ -2,10 +2,13 @@
 entry's 1-hop neighbourhood (embedded in its page).
 
 Nodes are catalog entries; edges are the entry-to-entry edges of :mod:`kb.graph` (``cites``,
-``builds_on``, ``introduces``, ``reviews``).
-The full graph carries precomputed positions (a seeded force-directed layout), so the page
-draws at once and looks the same on every visit. URLs are relative to the page that shows
-the graph.
+``builds_on``, ``introduces``, ``reviews``); ``cites`` and ``reviews`` edges say whether they
+were read from the citing entry's reference list (``verified``).
+The full graph carries precomputed positions for each layout — ``timeline``, ``citations``
+and ``topics`` (:mod:`kb.site.graph_layouts`) and ``network`` (a seeded force-directed
+layout) — so the page draws at once and looks the same on every visit. Each node also
+carries its topics with their ancestors (for the topic filter) and how often the catalog
+cites it (its size). URLs are relative to the page that shows the graph.
 """
 
 from __future__ import annotations
@@ -14,9 +17,18 @@ import math
 
 import numpy as np
 
+from kb.graph import VERIFIABLE_EDGES
 from kb.models import Entry
 from kb.site import urls
 from kb.site.context import SiteContext
+from kb.site.graph_layouts import (
+    NO_TOPIC,
+    Layout,
+    banded_timeline,
+    citation_band,
+    citation_bands,
+    topic_blocks,
+)
 from kb.site.lineage import short_label
 
 NEIGHBOURHOOD_LIMIT = 40
@@ -29,17 +41,74 @@ def node_data(entry: Entry, url: str) -> dict[str, object]:
             "kind": entry.kind, "year": entry.year, "url": url}
 
 
+DEFAULT_LAYOUT = "timeline"
+LAYOUTS = ("timeline", "citations", "topics", "network")
+
+
+def graph_label(entry: Entry) -> str:
+    """A short label for the big graph: the name before a title's colon (``Lumiere``) or its
+    acronym in parentheses (``DDIM``); else the first author's family name and the year
+    (``Song 2020``); else :func:`short_label`."""
+    head = entry.title.split(":", 1)[0].strip()
+    if ":" in entry.title and 0 < len(head) <= 20:
+        return head
+    label = short_label(entry)
+    if label != entry.title and not label.endswith("…"):
+        return label  # an acronym
+    if entry.kind in ("paper", "survey") and entry.authors and entry.year:
+        family = entry.authors[0].split()[-1] if entry.authors[0].split() else ""
+        return f"{family} {entry.year}".strip()
+    return label
+
+
 def full_graph_data(ctx: SiteContext) -> dict[str, object]:
-    """Every entry as a node with an ``x, y`` position, every edge, for the graph page."""
+    """Every entry as a node with its position in every layout (``x, y``: the default one),
+    every edge, and the axes of each layout, for the graph page."""
     edges = ctx.edges
-    positions = layout_positions(list(ctx.catalog.entries), edges)
+    entries = sorted(ctx.catalog, key=lambda e: e.id)
+    cited_by = dict.fromkeys(ctx.catalog.entries, 0)
+    for _, target, kind in edges:
+        if kind in VERIFIABLE_EDGES:
+            cited_by[target] += 1
+    layouts = readable_layouts(ctx, entries, cited_by)
+    force = layout_positions(list(ctx.catalog.entries), edges)
     nodes = []
-    for entry in sorted(ctx.catalog, key=lambda e: e.id):
+    for entry in entries:
         node = node_data(entry, ctx.entry_href(urls.GRAPH, entry))
-        node["x"], node["y"] = positions[entry.id]
+        node["label"] = graph_label(entry)
+        node["topics"] = sorted({a for t in entry.topics for a in ctx.topic_ancestors(t)})
+        node["cited_by"] = cited_by[entry.id]
+        node["positions"] = {name: list(layout.positions[entry.id])
+                             for name, layout in layouts.items()}
+        node["positions"]["network"] = list(force[entry.id])
+        node["x"], node["y"] = node["positions"][DEFAULT_LAYOUT]
         nodes.append(node)
+    verified = ctx.graph.is_verified
     return {"nodes": nodes,
-            "edges": [{"source": s, "target": t, "type": kind} for s, t, kind in edges]}
+            "edges": [{"source": s, "target": t, "type": kind,
+                       "verified": kind in VERIFIABLE_EDGES and verified(s, t, kind)}
+                      for s, t, kind in edges],
+            "layouts": {name: layout.axes() for name, layout in layouts.items()},
+            "default_layout": DEFAULT_LAYOUT}
+
+
+def readable_layouts(ctx: SiteContext, entries: list[Entry], cited_by: dict[str, int]
+                     ) -> dict[str, Layout]:
+    """The timeline (rows by topic), the timeline with rows by citations, topic blocks."""
+    topics = ctx.catalog.topics
+
+    def topic_title(entry: Entry) -> str:
+        first = next((t for t in entry.topics if t in topics), None)
+        return topics[first].title if first else NO_TOPIC
+
+    order = [topics[t].title for t, _ in ctx.topics_depth_first()] + [NO_TOPIC]
+    most = max(cited_by.values(), default=0)
+    return {
+        "timeline": banded_timeline(entries, topic_title, order),
+        "citations": banded_timeline(entries, lambda e: citation_band(cited_by[e.id]),
+                                     citation_bands(most)),
+        "topics": topic_blocks(entries, topic_title, order),
+    }
 
 
 def layout_positions(node_ids: list[str], edges: list[tuple[str, str, str]]
@@ -136,6 +205,8 @@ def neighbourhood_data(ctx: SiteContext, src: str, entry: Entry) -> dict[str, ob
     shown = {entry.id, *neighbours}
     nodes = [dict(node_data(ctx.catalog.entries[i], ctx.entry_href(src, ctx.catalog.entries[i])),
                   self=i == entry.id) for i in [entry.id, *neighbours]]
+    verified = ctx.graph.is_verified
     return {"nodes": nodes,
-            "edges": [{"source": s, "target": t, "type": kind} for s, t, kind in edges
-                      if s in shown and t in shown]}
+            "edges": [{"source": s, "target": t, "type": kind,
+                       "verified": kind in VERIFIABLE_EDGES and verified(s, t, kind)}
+                      for s, t, kind in edges if s in shown and t in shown]}

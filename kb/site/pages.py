@@ -6,14 +6,13 @@ Markdown; ``assets/data/graph.json`` is data for the graph page.
 
 from __future__ import annotations
 
-import json
-
 from kb.models import KINDS
 from kb.site import urls
 from kb.site.context import SiteContext
 from kb.site.entry_page import render_entry_page
 from kb.site.graph_data import full_graph_data
 from kb.site.graph_page import render_graph_page
+from kb.site.html import json_for_script
 from kb.site.index_pages import (
     render_catalog_index,
     render_kind_page,
@@ -43,8 +42,7 @@ def index_files(ctx: SiteContext) -> dict[str, str]:
         urls.TIMELINE: render_timeline_page(ctx),
         urls.TIMELINE_PLOT: timeline_plot_svg(ctx),
         urls.GRAPH: render_graph_page(ctx),
-        urls.GRAPH_DATA: json.dumps(full_graph_data(ctx), ensure_ascii=False,
-                                    separators=(",", ":")),
+        urls.GRAPH_DATA: json_for_script(full_graph_data(ctx)),  # <, >, & escaped too
     }
     for topic_id in ctx.catalog.topics:
         files[urls.topic_src(topic_id)] = render_topic_page(ctx, topic_id)

@@ -5,6 +5,7 @@ headless Chromium driven by Playwright. Every request is recorded; any that woul
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import http.server
 import threading
@@ -36,15 +37,24 @@ def built_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return site
 
 
-@pytest.fixture(scope="session")
-def site_url(built_site: Path) -> Iterator[str]:
-    handler = functools.partial(_QuietHandler, directory=str(built_site))
+@contextlib.contextmanager
+def serve_directory(directory: Path) -> Iterator[str]:
+    """A static file server for ``directory`` on 127.0.0.1; yields its base URL."""
+    handler = functools.partial(_QuietHandler, directory=str(directory))
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
-    yield f"http://127.0.0.1:{server.server_address[1]}/"
-    server.shutdown()
-    server.server_close()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}/"
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+@pytest.fixture(scope="session")
+def site_url(built_site: Path) -> Iterator[str]:
+    with serve_directory(built_site) as url:
+        yield url
 
 
 @pytest.fixture(scope="session")
@@ -88,6 +98,13 @@ class Visit:
 
 @pytest.fixture()
 def visit(browser: object, site_url: str) -> Iterator[Visit]:
+    with open_visit(browser, site_url) as record:
+        yield record
+
+
+@contextlib.contextmanager
+def open_visit(browser: object, site_url: str) -> Iterator[Visit]:
+    """A fresh browser page on ``site_url`` that records errors and outside requests."""
     context = browser.new_context(viewport={"width": 1280, "height": 900})
     page = context.new_page()
     record = Visit(page, site_url)
@@ -111,5 +128,7 @@ def visit(browser: object, site_url: str) -> Iterator[Visit]:
         dialog.dismiss()
 
     page.on("dialog", on_dialog)
-    yield record
-    context.close()
+    try:
+        yield record
+    finally:
+        context.close()

@@ -1,9 +1,12 @@
-/* Citation graphs with the vendored Cytoscape.js.
+/* Citation graphs with the vendored Cytoscape.js: the drawing both graphs share
+ * (window.kbGraphLib, used by graph-page.js for the graph page) and an entry's 1-hop graph:
  *
- *   <div data-kb-graph="full" data-kb-graph-src="…/graph.json">   the graph page
  *   <div data-kb-graph="neighbourhood" data-kb-graph-data="ID">   an entry's 1-hop graph, its
  *                                                                 JSON in <script id="ID">
- * Nodes: {id, label, title, kind, year, url[, x, y][, self]}; edges: {source, target, type}.
+ * Nodes: {id, label, title, kind, year, url[, x, y][, self][, cited_by]}; edges: {source,
+ * target, type[, verified]}. A node's size and label size grow with cited_by, and a label is
+ * drawn only when the zoom makes it at least MIN_LABEL_PX tall: the most cited show first.
+ * Cites not read from a reference list (verified false) are dashed.
  * Labels are drawn on the canvas (never parsed as HTML); the legend and the search box use
  * textContent. Clicking a node opens its page. The finished graph is window.kbGraph, and
  * the container gets data-kb-ready="1".
@@ -20,6 +23,18 @@
   };
   // Viridis stops, oldest → newest.
   var YEAR_STOPS = ["#440154", "#3b528b", "#21918c", "#5ec962", "#fde725"];
+  var MIN_LABEL_PX = 8;
+
+  // Size of a node and of its label: larger the more the catalog cites it.
+  function nodeSize(node) {
+    if (typeof node.cited_by !== "number") return 14;
+    return Math.min(12 + 2.5 * Math.sqrt(node.cited_by), 26);
+  }
+
+  function labelSize(node) {
+    if (typeof node.cited_by !== "number") return 9;
+    return Math.min(Math.round(6 + 1.5 * Math.log2(1 + node.cited_by)), 12);
+  }
 
   function hexToRgb(hex) {
     var n = parseInt(hex.slice(1), 16);
@@ -67,11 +82,15 @@
   function style(container) {
     return [
       { selector: "node", style: {
-        "background-color": "data(colour)", "label": "data(label)", "width": 14, "height": 14,
-        "font-size": 9, "color": textColour(container), "text-valign": "bottom",
-        "text-margin-y": 3, "min-zoomed-font-size": 7,
+        "background-color": "data(colour)", "label": "data(label)", "width": "data(size)",
+        "height": "data(size)", "font-size": "data(font)", "color": textColour(container),
+        "text-valign": "bottom", "text-margin-y": 3, "min-zoomed-font-size": MIN_LABEL_PX,
         "text-background-color": backgroundColour(), "text-background-opacity": 0.75,
         "text-background-padding": 1 } },
+      // The graph page: labels cut to the least distance between two nodes of one lane
+      // (kb/site/graph_layouts.py: MIN_GAP), the whole title shows on hover.
+      { selector: "node[cited_by >= 0]", style: {
+        "text-wrap": "ellipsis", "text-max-width": 60 } },
       { selector: "node[?self]", style: {
         "width": 24, "height": 24, "font-size": 11, "font-weight": "bold",
         "text-valign": "top", "text-margin-y": -4,  // clear of the neighbours' labels
@@ -83,6 +102,11 @@
         "width": 1, "curve-style": "straight", "target-arrow-shape": "triangle",
         "arrow-scale": 0.6, "opacity": 0.55,
         "line-color": "data(colour)", "target-arrow-color": "data(colour)" } },
+      { selector: "edge[verified = 0]", style: { "line-style": "dashed",
+                                                  "line-dash-pattern": [4, 3] } },
+      { selector: ".kb-hidden", style: { "display": "none" } },
+      { selector: ".kb-faded", style: { "opacity": 0.08, "text-opacity": 0 } },
+      { selector: "node.kb-focus", style: { "min-zoomed-font-size": 0, "z-index": 20 } },
     ];
   }
 
@@ -94,13 +118,15 @@
   function elements(data, mode, range) {
     var nodes = data.nodes.map(function (n) {
       var element = { group: "nodes", data: Object.assign({}, n, {
-        colour: nodeColour(n, mode, range) }) };
+        colour: nodeColour(n, mode, range), size: nodeSize(n), font: labelSize(n) }) };
       if (typeof n.x === "number") element.position = { x: n.x, y: n.y };
       return element;
     });
     var edges = data.edges.map(function (e, i) {
       return { group: "edges", data: {
         id: "e" + i, source: e.source, target: e.target, type: e.type,
+        // 1 read from a reference list, 0 a cite not (yet) read, -1 not a cite
+        verified: e.verified === true ? 1 : (e.verified === false ? 0 : -1),
         colour: EDGE_COLOURS[e.type] || "#9e9e9e" } };
     });
     return nodes.concat(edges);
@@ -158,59 +184,6 @@
     });
   }
 
-  function setupFull(container) {
-    fetch(container.dataset.kbGraphSrc)
-      .then(function (response) {
-        if (!response.ok) throw new Error("graph data: HTTP " + response.status);
-        return response.json();
-      })
-      .then(function (data) {
-        var range = yearRange(data.nodes);
-        var colour = document.getElementById("kb-graph-colour");
-        var cy = draw(container, data, { layout: { name: "preset", fit: true, padding: 20 },
-                                         zoom: true, colour: colour ? colour.value : "kind" });
-        var search = document.getElementById("kb-graph-search");
-        var status = document.getElementById("kb-graph-status");
-        var titles = document.getElementById("kb-graph-titles");
-        var legendElement = document.getElementById("kb-graph-legend");
-        legend(legendElement, colour ? colour.value : "kind", range);
-        if (colour) colour.addEventListener("change", function () {
-          colourNodes(cy, colour.value, range);
-          legend(legendElement, colour.value, range);
-        });
-        if (titles) data.nodes.forEach(function (n) {
-          var option = document.createElement("option");
-          option.value = n.title;
-          titles.appendChild(option);
-        });
-        if (search) {
-          var run = function () {
-            cy.nodes().removeClass("kb-found");
-            var found = findNodes(cy, search.value);
-            found.addClass("kb-found");
-            if (status) status.textContent = search.value.trim()
-              ? found.length + (found.length === 1 ? " match" : " matches") : "";
-            if (found.length) cy.animate({ fit: { eles: found, padding: 80 } },
-                                         { duration: 300 });
-          };
-          search.addEventListener("change", run);
-          search.addEventListener("keydown", function (event) {
-            if (event.key === "Enter") run();
-          });
-        }
-        var fit = document.getElementById("kb-graph-fit");
-        if (fit) fit.addEventListener("click", function () {
-          cy.nodes().removeClass("kb-found");
-          cy.fit(undefined, 20);
-        });
-        window.kbGraph = cy;
-        container.dataset.kbReady = "1";
-      })
-      .catch(function (error) {
-        container.textContent = "The graph could not be loaded: " + error.message;
-      });
-  }
-
   function setupNeighbourhood(container) {
     var script = document.getElementById(container.dataset.kbGraphData);
     if (!script) return;
@@ -228,13 +201,17 @@
 
   function setup() {
     if (typeof cytoscape === "undefined") return;
-    document.querySelectorAll("[data-kb-graph]").forEach(function (container) {
+    document.querySelectorAll('[data-kb-graph="neighbourhood"]').forEach(function (container) {
       if (container.dataset.kbStarted) return;
       container.dataset.kbStarted = "1";
-      if (container.dataset.kbGraph === "full") setupFull(container);
-      else setupNeighbourhood(container);
+      setupNeighbourhood(container);
     });
   }
+
+  window.kbGraphLib = {
+    draw: draw, legend: legend, colourNodes: colourNodes, yearRange: yearRange,
+    findNodes: findNodes,
+  };
 
   if (typeof document$ !== "undefined") {
     document$.subscribe(setup);

@@ -1,0 +1,156 @@
+"""Readable layouts of the whole graph, computed at build time so the page draws at once.
+
+A force layout of a few hundred papers is a hairball: every hub pulls everything together.
+These layouts place nodes by what a reader asks first — *when* and *about what*:
+
+* ``timeline`` (the default; as Litmaps draws it): x is the release date, one column per
+  year; y is a band per topic (an entry's first topic), bands in ``topics.yaml`` order;
+* ``citations``: x as above; y is how often the catalog cites the entry, in bands of powers
+  of two (0, 1, 2–3, 4–7 …), the most cited on top;
+* ``topics``: a block per topic, its entries in a grid, oldest first.
+
+Within a band, nodes that would overlap are put in *lanes*: each node takes the first lane in
+which the previous node is at least :data:`MIN_GAP` to its left (a greedy interval
+colouring, so the fewest lanes for nodes sorted by x). Every layout returns positions in
+graph units plus the axes the page draws over the canvas: ``x_ticks`` (year, x), ``bands``
+(label, top, bottom) and ``labels`` (text, x, y).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from kb.models import Entry
+
+# Graph units; at zoom 1 one unit is one CSS pixel. graph.js cuts labels to 60 units
+# (text-max-width), so two nodes MIN_GAP apart in a lane never have overlapping labels.
+YEAR_WIDTH = 400.0  # per year
+MIN_GAP = 64.0  # least x distance between two nodes in one lane
+LANE_HEIGHT = 34.0
+BAND_GAP = 12.0  # between two bands
+GRID_STEP = 64.0  # topic blocks: distance between nodes
+BLOCK_GAP = 64.0
+BLOCK_LABEL_CHAR = 7.5  # width of one character of a block's label (12-unit font)
+NO_TOPIC = "(no topic)"
+UNDATED = "undated"
+
+Position = tuple[float, float]
+
+
+@dataclass
+class Layout:
+    """Positions by entry id and the axes that explain them."""
+
+    positions: dict[str, Position] = field(default_factory=dict)
+    x_ticks: list[tuple[str, float]] = field(default_factory=list)
+    bands: list[tuple[str, float, float]] = field(default_factory=list)
+    labels: list[tuple[str, float, float]] = field(default_factory=list)
+
+    def axes(self) -> dict[str, list]:
+        return {"x_ticks": [list(t) for t in self.x_ticks], "bands": [list(b) for b in self.bands],
+                "labels": [list(label) for label in self.labels]}
+
+
+def release_x(entry: Entry, first_year: int) -> float | None:
+    """The entry's x: its year's column, the day of the year inside it (mid-year without a
+    date); None when undated."""
+    if entry.year is None:
+        return None
+    fraction = 0.5
+    if entry.date is not None and entry.date.year == entry.year:
+        fraction = (entry.date.timetuple().tm_yday - 0.5) / (366 if _leap(entry.year) else 365)
+    return round((entry.year - first_year + fraction) * YEAR_WIDTH, 1)
+
+
+def _leap(year: int) -> bool:
+    return dt.date(year, 12, 31).timetuple().tm_yday == 366
+
+
+def lanes(xs: list[tuple[str, float]]) -> dict[str, int]:
+    """Each id's lane: the first whose last node is at least MIN_GAP to the left."""
+    ends: list[float] = []
+    chosen: dict[str, int] = {}
+    for node, x in sorted(xs, key=lambda item: (item[1], item[0])):
+        lane = next((i for i, end in enumerate(ends) if x - end >= MIN_GAP), len(ends))
+        if lane == len(ends):
+            ends.append(x)
+        else:
+            ends[lane] = x
+        chosen[node] = lane
+    return chosen
+
+
+def banded_timeline(entries: list[Entry], band_of: Callable[[Entry], str],
+                    band_order: list[str]) -> Layout:
+    """x by release, y by band (in ``band_order``; bands without entries left out), lanes
+    inside each band. Undated entries stand in a column left of the first year."""
+    years = [e.year for e in entries if e.year is not None]
+    first = min(years, default=2000)
+    last = max(years, default=first)
+    undated_x = -0.75 * YEAR_WIDTH
+    xs = {e.id: release_x(e, first) for e in entries}
+    members: dict[str, list[tuple[str, float]]] = {}
+    for entry in entries:
+        x = xs[entry.id]
+        members.setdefault(band_of(entry), []).append((entry.id, undated_x if x is None else x))
+    layout = Layout()
+    top = 0.0
+    for band in [b for b in band_order if b in members]:
+        lane_of = lanes(members[band])
+        height = (max(lane_of.values()) + 1) * LANE_HEIGHT
+        for node, x in members[band]:
+            layout.positions[node] = (x, round(top + (lane_of[node] + 0.5) * LANE_HEIGHT, 1))
+        layout.bands.append((band, top, top + height))
+        top += height + BAND_GAP
+    layout.x_ticks = [(str(year), (year - first) * YEAR_WIDTH) for year in range(first, last + 2)]
+    if any(x is None for x in xs.values()):
+        layout.x_ticks.insert(0, (UNDATED, undated_x - YEAR_WIDTH / 4))
+    return layout
+
+
+def citation_band(count: int) -> str:
+    """The band of an entry cited ``count`` times: 0, 1, 2–3, 4–7, 8–15 …"""
+    if count < 2:
+        return f"cited {count}×"
+    low = 2 ** int(math.log2(count))
+    return f"cited {low}–{2 * low - 1}×"
+
+
+def citation_bands(largest: int) -> list[str]:
+    """Every band up to ``largest`` citations, the most cited first."""
+    bands = ["cited 0×", "cited 1×"]
+    low = 2
+    while low <= largest:
+        bands.append(citation_band(low))
+        low *= 2
+    return bands[::-1]
+
+
+def topic_blocks(entries: list[Entry], topic_of: Callable[[Entry], str],
+                 order: list[str]) -> Layout:
+    """A square-ish grid block per topic (oldest first, undated last), blocks side by side in
+    rows about as wide as the whole is tall."""
+    groups: dict[str, list[Entry]] = {}
+    for entry in entries:
+        groups.setdefault(topic_of(entry), []).append(entry)
+    layout = Layout()
+    row_width = GRID_STEP * 2.5 * math.sqrt(max(len(entries), 1))
+    x = y = row_height = 0.0
+    for topic in [t for t in order if t in groups]:
+        members = sorted(groups[topic], key=lambda e: (e.year or 10_000, e.date or dt.date.max,
+                                                       e.id))
+        columns = max(1, math.ceil(math.sqrt(len(members))))
+        width = max(columns * GRID_STEP, len(topic) * BLOCK_LABEL_CHAR)  # the label fits
+        height = math.ceil(len(members) / columns) * GRID_STEP
+        if x > 0 and x + width > row_width:
+            x, y, row_height = 0.0, y + row_height + BLOCK_GAP, 0.0
+        for index, entry in enumerate(members):
+            layout.positions[entry.id] = (round(x + (index % columns + 0.5) * GRID_STEP, 1),
+                                          round(y + (index // columns + 0.5) * GRID_STEP, 1))
+        layout.labels.append((topic, x, y - GRID_STEP / 4))
+        x += width + BLOCK_GAP
+        row_height = max(row_height, height)
+    return layout

@@ -1,0 +1,159 @@
+"""The graph page's data and layouts (kb.site.graph_data, kb.site.graph_layouts, graph_page),
+on tests/data/site_catalog/ — expected values read from its files:
+
+    sohl-dickstein-2015-deep  2015-03-12  history         ho-2020-denoising  2020-06-19  history
+    song-2020-denoising       2020-10-06  history, fast   ddpm (method)      2020        history
+    salimans-2022-progressive 2022-02-01  fast-sampling   xss-2024-probe     2024-05-01  probes
+    ho-2020-denoising is cited by song, salimans, xss (cites) and yang (reviews): 4 times.
+    Only song-2020-denoising has sources.references: its one cite is verified.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import pytest
+
+from kb.catalog import Catalog
+from kb.models import Entry
+from kb.site import urls
+from kb.site.context import SiteContext
+from kb.site.graph_data import LAYOUTS, full_graph_data, graph_label
+from kb.site.graph_layouts import (
+    MIN_GAP,
+    YEAR_WIDTH,
+    citation_band,
+    citation_bands,
+    lanes,
+    release_x,
+)
+from kb.site.graph_page import render_graph_page
+from kb.site.pages import generate_site_files
+
+SITE_CATALOG = Path(__file__).parent / "data" / "site_catalog"
+
+
+@pytest.fixture(scope="module")
+def ctx() -> SiteContext:
+    return SiteContext(Catalog.load(SITE_CATALOG))
+
+
+@pytest.fixture(scope="module")
+def data(ctx: SiteContext) -> dict:
+    return full_graph_data(ctx)
+
+
+def _node(data: dict, entry_id: str) -> dict:
+    return next(n for n in data["nodes"] if n["id"] == entry_id)
+
+
+def test_every_node_has_a_position_in_every_layout(data: dict) -> None:
+    assert data["default_layout"] == "timeline"
+    assert set(data["layouts"]) == {"timeline", "citations", "topics"}
+    for node in data["nodes"]:
+        assert set(node["positions"]) == set(LAYOUTS)
+        assert [node["x"], node["y"]] == node["positions"]["timeline"]
+    for name in LAYOUTS:  # no two nodes on one spot
+        spots = {tuple(n["positions"][name]) for n in data["nodes"]}
+        assert len(spots) == len(data["nodes"]), name
+
+
+def test_timeline_x_is_the_release_date(data: dict) -> None:
+    def x(entry_id: str) -> float:
+        return _node(data, entry_id)["positions"]["timeline"][0]
+
+    # first year 2015: 2020 is the sixth column; 2020-06-19 is day 171 of a leap year
+    assert x("ho-2020-denoising") == pytest.approx((5 + 170.5 / 366) * YEAR_WIDTH, abs=0.1)
+    assert x("ddpm") == pytest.approx(5.5 * YEAR_WIDTH)  # no date: mid-year
+    assert x("sohl-dickstein-2015-deep") < x("ho-2020-denoising") < x("song-2020-denoising")
+    ticks = data["layouts"]["timeline"]["x_ticks"]
+    assert ticks[0] == ["2015", 0.0] and ticks[-1] == ["2025", 10 * YEAR_WIDTH]
+
+
+def test_timeline_rows_are_first_topics_in_topic_order(data: dict) -> None:
+    bands = data["layouts"]["timeline"]["bands"]
+    assert [b[0] for b in bands] == ["History", "Fast sampling and distillation", "Surveys",
+                                     '<i>Probe</i> topic "</script><script>window.__xss='
+                                     "'topic'</script>"]
+    history = bands[0]
+    for entry_id in ("sohl-dickstein-2015-deep", "ho-2020-denoising", "song-2020-denoising",
+                     "ddpm", "diffusion-intro-zh"):
+        y = _node(data, entry_id)["positions"]["timeline"][1]
+        assert history[1] < y < history[2], entry_id
+
+
+def test_citation_rows_put_the_most_cited_on_top(data: dict) -> None:
+    bands = data["layouts"]["citations"]["bands"]
+    assert [b[0] for b in bands] == ["cited 4–7×", "cited 2–3×", "cited 1×", "cited 0×"]
+    assert _node(data, "ho-2020-denoising")["cited_by"] == 4
+    ho_y = _node(data, "ho-2020-denoising")["positions"]["citations"][1]
+    assert bands[0][1] < ho_y < bands[0][2]
+
+
+def test_topic_blocks_keep_a_topic_together(data: dict) -> None:
+    labels = {label[0]: (label[1], label[2]) for label in data["layouts"]["topics"]["labels"]}
+    assert set(labels) == {"History", "Fast sampling and distillation", "Surveys",
+                           '<i>Probe</i> topic "</script><script>window.__xss=\'topic\'</script>'}
+    history_x = labels["History"][0]
+    xs = [_node(data, i)["positions"]["topics"][0] for i in ("ho-2020-denoising", "ddpm")]
+    assert all(history_x < x < labels["Fast sampling and distillation"][0] for x in xs)
+
+
+def test_lanes_separate_nodes_closer_than_the_gap() -> None:
+    found = lanes([("a", 0.0), ("b", MIN_GAP / 2), ("c", MIN_GAP), ("d", 3 * MIN_GAP)])
+    assert found == {"a": 0, "b": 1, "c": 0, "d": 0}
+
+
+@pytest.mark.parametrize(("count", "band"), [(0, "cited 0×"), (1, "cited 1×"), (2, "cited 2–3×"),
+                                             (3, "cited 2–3×"), (4, "cited 4–7×"),
+                                             (8, "cited 8–15×"), (15, "cited 8–15×")])
+def test_citation_band(count: int, band: str) -> None:
+    assert citation_band(count) == band
+
+
+def test_citation_bands_reach_the_largest_count() -> None:
+    assert citation_bands(5) == ["cited 4–7×", "cited 2–3×", "cited 1×", "cited 0×"]
+    assert citation_bands(0) == ["cited 1×", "cited 0×"]
+
+
+def test_release_x_of_an_undated_entry_is_none() -> None:
+    assert release_x(Entry(id="x", kind="paper", title="x"), 2015) is None
+
+
+def test_edges_say_whether_they_were_read_from_a_reference_list(data: dict) -> None:
+    verified = {(e["source"], e["target"]) for e in data["edges"] if e["verified"]}
+    assert verified == {("song-2020-denoising", "ho-2020-denoising")}
+
+
+@pytest.mark.parametrize(("title", "authors", "year", "label"), [
+    ("Lumiere: A Space-Time Diffusion Model for Video Generation", ["Omer Bar-Tal"], 2024,
+     "Lumiere"),
+    ("Denoising Diffusion Implicit Models (DDIM)", ["Jiaming Song"], 2020, "DDIM"),
+    ("Denoising Diffusion Implicit Models", ["Jiaming Song"], 2020, "Song 2020"),
+    ("Short", [], None, "Short"),
+])
+def test_graph_label(title: str, authors: list[str], year: int | None, label: str) -> None:
+    entry = Entry(id="x", kind="paper", title=title, authors=authors, year=year)
+    assert graph_label(entry) == label
+
+
+def test_graph_json_is_safe_to_embed(ctx: SiteContext) -> None:
+    text = generate_site_files(ctx)[urls.GRAPH_DATA]
+    assert "<" not in text and ">" not in text and "&" not in text
+    assert json.loads(text)["nodes"][0]["id"]
+
+
+def test_graph_page_offers_layouts_and_filters_escaped(ctx: SiteContext) -> None:
+    page = render_graph_page(ctx)
+    layouts = re.findall(r'<option value="([a-z]+)"( selected)?>', page.split("kb-graph-kind")[0])
+    assert [value for value, _ in layouts] == ["timeline", "citations", "topics", "network"]
+    assert dict(layouts)["timeline"] == " selected"
+    assert 'id="kb-graph-verified"' in page and 'id="kb-graph-count"' in page
+    topic_select = page.split('id="kb-graph-topic"')[1].split("</select>")[0]
+    assert '<option value="fast-sampling">— Fast sampling and distillation</option>' in \
+        topic_select
+    assert "&lt;i&gt;Probe&lt;/i&gt; topic &quot;&lt;/script&gt;" in topic_select
+    assert "<script>" not in page
+    assert "1 of the cites were read from the citing work's own reference list" in page
