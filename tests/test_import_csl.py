@@ -167,3 +167,18 @@ def test_bad_items_are_all_reported_with_their_lines(catalog: Path, tmp_path: Pa
                             "--skip-invalid")
     assert code == 0 and "3 read, 1 added, 0 already present, 2 skipped as invalid" in err
     assert written(catalog, "papers", "good-item")["citekey"] == "good"
+
+
+def test_crossrefs_own_json_reads_as_csl(catalog: Path, tmp_path: Path, kb_cli) -> None:
+    """A work record of the Crossref REST API (recorded, tests/data/crossref-api) saved as a
+    file: its type names (journal-article) and lists (title, ISSN) are read as CSL."""
+    recorded = json.loads((DATA / "crossref-api" / "works_10.1371_journal.pone.0033693.json")
+                          .read_text(encoding="utf-8"))
+    work = tmp_path / "work.json"
+    work.write_text(json.dumps(json.loads(recorded["body"])["message"]), encoding="utf-8")
+    code, out, err = kb_cli("import", "csl-json", str(work), "--catalog", str(catalog))
+    assert code == 0, err
+    data = written(catalog, "papers", "sadasivan-2012-methylphenidate")
+    assert data["entry_type"] == "article" and data["venue"] == "PLoS ONE"
+    assert data["issn"] == "1932-6203" and data["doi"] == "10.1371/journal.pone.0033693"
+    assert data["authors"][0] == "Shankar Sadasivan" and data["volume"] == "7"

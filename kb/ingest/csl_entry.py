@@ -5,8 +5,9 @@ what :mod:`kb.ingest.crossref_csl` makes of a Crossref record, so ``kb import cs
 ``kb add doi:`` share this one mapping. Which field comes from where:
 
 ==========================================  =================================================
-``type``                                    ``entry_type``, as the BibTeX type (table below),
-                                            and so ``kind`` (:func:`kind_for`)
+``type``                                    ``entry_type``, as the BibTeX type (table below;
+                                            Crossref's names such as ``journal-article`` are
+                                            read too), and so ``kind`` (:func:`kind_for`)
 ``citation-key``, else ``id``               ``citekey`` (when it is a valid key, not a URL)
 ``title``                                   ``title``
 ``author`` / ``editor``                     ``authors`` / ``editors`` (:mod:`kb.names`)
@@ -32,6 +33,7 @@ import re
 from typing import Any
 
 from kb.ingest.arxiv_ids import strip_version
+from kb.ingest.crossref_csl import CSL_TYPES as CROSSREF_TYPES
 from kb.ingest.doi_ids import bare_doi
 from kb.models import ARXIV_RE, CITEKEY_RE
 from kb.names import Name, format_name
@@ -170,7 +172,9 @@ def _language(value: Any) -> str | None:
 
 def entry_fields(item: dict[str, Any]) -> dict[str, Any]:
     """The entry fields (no ``id``, ``kind`` included) of one CSL item, empty ones left out."""
-    entry_type = BIBTEX_TYPES.get(text_of(item.get("type")) or "", "misc")
+    csl_type = text_of(item.get("type")) or ""
+    # Crossref's own type names (journal-article …), as its JSON and some tools give them.
+    entry_type = BIBTEX_TYPES.get(CROSSREF_TYPES.get(csl_type, csl_type), "misc")
     if entry_type == "phdthesis" and re.search(r"master", text_of(item.get("genre")) or "",
                                                re.IGNORECASE):
         entry_type = "mastersthesis"
