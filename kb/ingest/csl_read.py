@@ -16,7 +16,7 @@ from typing import Any
 
 from kb.errors import KbError
 from kb.ingest.csl_entry import entry_fields, text_of
-from kb.ingest.file_import import SourceRecord
+from kb.ingest.file_import import SourceRecord, read_text
 
 # CSL variable → the entry field it fills: where a field's problem is reported.
 FIELD_OF_VARIABLE = {
@@ -27,21 +27,6 @@ FIELD_OF_VARIABLE = {
     "abstract": "abstract", "keyword": "keywords", "type": "entry_type",
 }
 _SPACE = re.compile(r"\s*")
-
-
-def read_text(path: str | Path) -> str:
-    """A UTF-8 file's text, a byte-order mark dropped; :class:`KbError` when it is not."""
-    path = Path(path)
-    try:
-        data = path.read_bytes()
-    except OSError as exc:
-        raise KbError(f"cannot read file: {exc.strerror or exc}", path=path, code="E010") from exc
-    try:
-        return data.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        line = data.count(b"\n", 0, exc.start) + 1
-        raise KbError(f"file is not UTF-8 (byte 0x{exc.object[exc.start]:02x})", path=path,
-                      line=line, code="E001") from exc
 
 
 class _Lines:

@@ -25,11 +25,26 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from kb.errors import CatalogInvalid, Diagnostic
+from kb.errors import CatalogInvalid, Diagnostic, KbError
 from kb.ingest.new_entries import new_entry, problems_of
 from kb.ingest.same_work import Match, WorkIndex
 from kb.models import Entry
 from kb.text import normalize_title
+
+
+def read_text(path: str | Path) -> str:
+    """A UTF-8 file's text, a byte-order mark dropped; :class:`KbError` when it is not."""
+    path = Path(path)
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise KbError(f"cannot read file: {exc.strerror or exc}", path=path, code="E010") from exc
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = data.count(b"\n", 0, exc.start) + 1
+        raise KbError(f"file is not UTF-8 (byte 0x{exc.object[exc.start]:02x})", path=path,
+                      line=line, code="E001") from exc
 
 
 @dataclass(frozen=True)
@@ -98,7 +113,7 @@ class _KeyIndex:
 
 
 def _export_key(entry: Entry) -> str | None:
-    from kb.errors import KbError
+    """The citation key ``kb export`` gives ``entry`` (None if it cannot make one)."""
     from kb.export.bibtex_keys import bibtex_keys
 
     try:

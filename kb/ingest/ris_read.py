@@ -40,9 +40,8 @@ from typing import Any
 from kb.errors import Diagnostic
 from kb.export.ris import RIS_TYPES
 from kb.ingest.csl_entry import bibtex_pages, kind_for
-from kb.ingest.csl_read import read_text
 from kb.ingest.doi_ids import bare_doi
-from kb.ingest.file_import import SourceRecord
+from kb.ingest.file_import import SourceRecord, read_text
 from kb.models import ARXIV_RE, CITEKEY_RE
 from kb.names import Name, format_name, parse_name
 
