@@ -8,6 +8,7 @@ eye, never computed by the code under test.
 
 from __future__ import annotations
 
+import json
 import shutil
 import time
 from pathlib import Path
@@ -327,3 +328,23 @@ def test_bad_setting_is_a_clear_error(name: str, value: str, message: str, catal
 def test_jats_markup_and_entities_become_text() -> None:
     assert jats_text("<jats:title>Abstract</jats:title><jats:p>A &amp; B &lt; C</jats:p>") \
         == "A & B < C"
+
+
+def test_a_record_without_a_title_is_refused(recorded_server, catalog: Path, kb_cli) -> None:
+    doi, reply = crossref_recording(PLOS)
+    answer = json.loads(reply.body)
+    answer["message"]["title"] = []
+    recorded_server.route(CROSSREF_WORKS + doi, Reply.json(answer))
+    before = snapshot(catalog)
+    code, out, err = kb_cli("add", doi, "--catalog", str(catalog))
+    assert code == 2 and "E505" in err and "record of 10.1371/journal.pone.0033693" in err
+    assert "cannot be an entry: title" in err
+    assert snapshot(catalog) == before
+
+
+def test_endpoint_without_a_trailing_slash(recorded_server, catalog: Path, kb_cli,
+                                           monkeypatch) -> None:
+    monkeypatch.setenv("KB_CROSSREF_API_URL", recorded_server.url + "/works")
+    recorded_server.replay_crossref(PLOS)
+    code, out, err = kb_cli("add", "10.1371/journal.pone.0033693", "--catalog", str(catalog))
+    assert code == 0, err
