@@ -172,7 +172,8 @@ def _written(name: Name, layout: str) -> str:
     """``name`` in one layout: ``plain`` "Given Family", ``comma`` or ``braced`` (family braced)."""
     if layout == "plain":
         return " ".join(p for p in (name.given, _protect(name.family)) if p)
-    family = " ".join(p for p in (name.particle, _protect(name.family, layout == "braced")) if p)
+    family = " ".join(p for p in (_protect(name.particle),
+                                   _protect(name.family, layout == "braced")) if p)
     parts = [family, _protect(name.suffix), _protect(name.given)]
     if not name.suffix:
         del parts[1]

@@ -42,13 +42,14 @@ def test_new_records_are_added_and_known_works_skipped(catalog_copy: Path) -> No
     assert song.authors == ["Yang Song", "Jascha Sohl-Dickstein", "Diederik P. Kingma"]
     assert (song.arxiv, song.url) == ("2011.13456", "https://arxiv.org/abs/2011.13456")
     assert song.venue == "International Conference on Learning Representations"
-    assert song.tags == ["score", "sde"] and song.topics == ["sampling"]
+    assert song.keywords == ["score", "SDE"] and song.tags == [] and song.topics == ["sampling"]
+    assert (song.citekey, song.entry_type) == ("song2021score", "inproceedings")
     assert song.abstract == ("Creating noise from data is easy; creating data from noise is "
                              "generative modeling.")
     book = catalog.get("muller-2023-schrodingers")
     assert (book.kind, book.title, book.venue, book.language) == (
         "book", "Schrödinger's Diffusion: A Primer", "O'Reilly", "en")
-    assert book.authors == ["Jörg Müller", "Diffusion Team"]
+    assert book.authors == ["Jörg Müller", "{Diffusion Team}"]  # an organisation, braced
     assert catalog.get("how-to-sample-faster").kind == "tutorial"
     assert catalog.get("owl-2024-survey").kind == "survey"
 
@@ -61,9 +62,15 @@ def test_written_files_look_hand_written(catalog_copy: Path) -> None:
         "id: muller-2023-schrodingers\n"
         "kind: book\n"
         "title: \"Schrödinger's Diffusion: A Primer\"\n"
-        "authors: [Jörg Müller, Diffusion Team]\n"
+        "title_tex: 'Schr{\\\"o}dinger''s Diffusion: {A} Primer'\n"
+        "authors:\n"
+        "  - Jörg Müller\n"
+        "  - \"{Diffusion Team}\"\n"
         "year: 2023\n"
         "venue: O'Reilly\n"
+        "citekey: schrodinger\n"
+        "entry_type: book\n"
+        "publisher: O'Reilly\n"
         "topics: [sampling]\n"
         "language: en\n")
     song = (catalog_copy / "papers" / "song-2021-score.yaml").read_text("utf-8")
@@ -119,8 +126,8 @@ def test_latex_is_read_as_text() -> None:
       title = {{DDPM}s and Schr{\"o}dinger \& {\'E}cole: 50\% of $\epsilon$ -- ok},
       author = {van der Waals, J. D. and Ho, Jr., Jonathan and {Stability and AI}},
       year = 2020}""")
-    assert record.fields["title"] == "DDPMs and Schrödinger & École: 50% of $\\epsilon$ – ok"
-    assert record.authors == ["J. D. van der Waals", "Jonathan Ho Jr.", "Stability and AI"]
+    assert record.fields["title"] == "DDPMs and Schrödinger & École: 50% of ϵ – ok"
+    assert record.authors == ["van der Waals, J. D.", "Ho, Jr., Jonathan", "{Stability and AI}"]
     assert record.line == 1 and record.field_lines["year"] == 4
 
 

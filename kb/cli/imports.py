@@ -1,7 +1,8 @@
-"""``kb import bibtex FILE.bib``: new catalog entries from a BibTeX file."""
+"""``kb import bibtex FILE...``: new catalog entries from BibTeX files."""
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 
 import click
@@ -26,34 +27,47 @@ import_.add_command(ris)
 
 
 @import_.command()
-@click.argument("bib_file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.argument("bib_files", nargs=-1, required=True,
+                type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @catalog_option
 @click.option("--topic", "topics", multiple=True, help="Add this topic id to every new entry.")
 @click.option("--tag", "tags", multiple=True, help="Add this tag to every new entry.")
+@click.option("--skip-invalid", is_flag=True,
+              help="Import the valid records; leave out the others, one error line each.")
 @click.option("--dry-run", is_flag=True, help="Check everything, write nothing.")
-def bibtex(bib_file: Path, catalog_path: str, topics: tuple[str, ...], tags: tuple[str, ...],
-           dry_run: bool) -> None:
-    """Write one catalog file per record of BIB_FILE that the catalog does not have yet.
+def bibtex(bib_files: tuple[Path, ...], catalog_path: str, topics: tuple[str, ...],
+           tags: tuple[str, ...], skip_invalid: bool, dry_run: bool) -> None:
+    """Write one catalog file per record of BIB_FILES that the catalog does not have yet.
 
-    A record is already there when an entry has its arXiv id, DOI or title. New files get
-    the usual ids (ho-2020-denoising) and pass the same checks as hand-written ones; if any
-    fails, or the file is malformed, nothing is written.
+    The files are read together, as BibTeX reads \\bibliography{a,b}: an @string of the
+    first serves the second. A record is already there when an entry has its arXiv id, DOI,
+    citation key, or title with the same year and first author. Every problem of every
+    record is reported at once; without --skip-invalid any problem means nothing is
+    written. Exit code 0 when something was added or everything was already there, 1 when
+    nothing could be added.
 
     \b
     Examples:
       kb import bibtex refs.bib --dry-run
-      kb import bibtex refs.bib --topic history --tag imported
+      kb import bibtex macros.bib refs.bib --skip-invalid --topic history
     """
     from kb.ingest.bibtex_import import import_bibtex
 
-    result = import_bibtex(Path(catalog_path), bib_file, topics=topics, tags=tags,
-                           dry_run=dry_run)
+    result = import_bibtex(Path(catalog_path), list(bib_files), topics=topics, tags=tags,
+                           skip_invalid=skip_invalid, dry_run=dry_run)
+    for warning in result.warnings:
+        click.echo(warning.render(), err=True)
+    for problem in result.invalid:
+        click.echo(problem.render(), err=True)
     for skipped in result.skipped:
-        where = "earlier in the file as" if skipped.in_file else "already in the catalog as"
-        click.echo(f"{bib_file}:{skipped.line}: skipped '{skipped.key}': {where} "
+        where = "earlier in the files as" if skipped.in_file else "already in the catalog as"
+        click.echo(f"{skipped.source}:{skipped.line}: skipped '{skipped.key}': {where} "
                    f"'{skipped.match.entry_id}' (same {skipped.match.by})", err=True)
     verb = "would add" if dry_run else "added"
     for item in result.added:
-        click.echo(f"{verb} {item.path}  (from '{item.key}', line {item.line})")
-    click.echo(f"{len(result.added)} new, {len(result.skipped)} already there"
+        click.echo(f"{verb} {item.path}  (from '{item.key}', {item.source}:{item.line})")
+    click.echo(f"read {result.read}, {verb} {len(result.added)}, already present "
+               f"{len(result.skipped)}, skipped {len(result.invalid)} invalid"
                + (" (dry run: nothing written)" if dry_run else ""), err=True)
+    if not result.added and result.invalid:
+        sys.exit(1)

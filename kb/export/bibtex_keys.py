@@ -12,8 +12,11 @@ already carry the clash suffix (``song-2020-denoising``, ``song-2020-denoising-b
 * any other entry (methods, systems, repos, ids chosen by hand) gets its id: ``ddpm``,
   ``stable-diffusion-3``.
 
-So a key is the id with its hyphens dropped or the id itself, and two keys can only be equal
-if two ids differ in nothing but hyphens (``a-2020-bc`` and ``a-2020-b-c``) or a hand-made
+An entry that came with a citation key (``citekey``, kept by ``kb import``) keeps it: a key,
+once given, is pinned, and every ``\\cite{}`` of the writer's documents still resolves.
+
+So a generated key is the id with its hyphens dropped or the id itself, and two keys can only
+be equal if two ids differ in nothing but hyphens (``a-2020-bc`` and ``a-2020-b-c``) or a hand-made
 id spells another entry's key. :func:`bibtex_keys` refuses such a pair (E410) rather than
 renumber anything; renaming one of the two ids fixes it for good.
 """
@@ -32,6 +35,8 @@ _CLASH_SUFFIX = re.compile(r"^-([a-z]+)$")
 
 def bibtex_key(entry: Entry) -> str:
     """The citation key of one entry (see the module docstring)."""
+    if entry.citekey:
+        return entry.citekey
     if entry.authors:
         slug = entry_slug(entry.authors, entry.year, entry.title)
         if entry.id == slug:
@@ -45,15 +50,16 @@ def bibtex_key(entry: Entry) -> str:
 def bibtex_keys(entries: Iterable[Entry]) -> dict[str, str]:
     """Entry id → citation key for ``entries``; :class:`KbError` (E410) if two keys clash.
 
-    BibTeX compares keys without regard to case; ours are lower case already.
+    BibTeX compares keys without regard to case, and so does this check.
     """
     keys: dict[str, str] = {}
     owner: dict[str, str] = {}
     for entry in entries:
         key = bibtex_key(entry)
-        if key in owner and owner[key] != entry.id:
-            raise KbError(f"entries '{owner[key]}' and '{entry.id}' would share the BibTeX key "
-                          f"'{key}': rename one of the ids", code="E410")
-        owner[key] = entry.id
+        other = owner.get(key.lower())
+        if other is not None and other != entry.id:
+            raise KbError(f"entries '{other}' and '{entry.id}' would share the BibTeX key "
+                          f"'{key}': rename one of the ids or citekeys", code="E410")
+        owner[key.lower()] = entry.id
         keys[entry.id] = key
     return keys

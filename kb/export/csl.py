@@ -1,74 +1,102 @@
 """Entries as CSL-JSON, the input of citeproc processors (Zotero, Pandoc, citeproc-py).
 
-Each item's ``id`` is the entry id and ``citation-key`` its BibTeX key. Types follow the
-CSL 1.0 vocabulary as Zotero writes it: ``paper-conference`` and ``article-journal`` for
-published papers, ``article`` (with ``publisher: arXiv`` and ``number: arXiv:ID``) for
-preprints, ``book``, ``webpage`` for tutorials, lists, repos and systems, ``entry`` for
-methods. Names are split into ``family`` and ``given`` (particles such as *van*, *de*, *del*
-stay with the family name); a single-word or CJK name is kept whole as ``literal``.
+Each item's ``id`` and ``citation-key`` are its BibTeX key (:mod:`kb.export.bibtex_keys`,
+or the entry's own ``citekey``), so a document can switch between the BibTeX and the
+CSL-JSON export without changing a citation. Types follow the CSL 1.0 vocabulary as Zotero
+writes it: ``paper-conference`` and ``article-journal`` for published papers, ``chapter``,
+``thesis``, ``report``, ``article`` (with ``publisher: arXiv`` and ``number: arXiv:ID``) for
+preprints only, ``book``, ``webpage`` for tutorials, lists, repos and systems, ``entry`` for
+methods. Names are split by :mod:`kb.names` (``family``, ``given``,
+``non-dropping-particle``, ``suffix``; an organisation or a one-word CJK name is a
+``literal``). Titles are the readable text (``α``, not ``$\\alpha$``); pages use a plain
+hyphen.
 """
 
 from __future__ import annotations
 
 import json
-import re
 from collections.abc import Iterable
 
-from kb.export.bibtex import record_type
+from kb.export.bibtex import bibtex_type
 from kb.export.bibtex_keys import bibtex_keys
 from kb.models import Entry
+from kb.names import csl_name
 
-PARTICLES = frozenset({"van", "von", "der", "den", "de", "del", "della", "di", "da", "du",
-                       "dos", "das", "la", "le", "ten", "ter", "bin", "al"})
-_CJK = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af]")
+CSL_TYPES = {"inproceedings": "paper-conference", "conference": "paper-conference",
+             "article": "article-journal", "book": "book", "proceedings": "book",
+             "collection": "book", "incollection": "chapter", "inbook": "chapter",
+             "phdthesis": "thesis", "mastersthesis": "thesis", "thesis": "thesis",
+             "techreport": "report", "report": "report", "manual": "report",
+             "online": "webpage", "www": "webpage", "software": "software"}
+# Entry fields copied as they are: CSL variable ← entry field.
+PLAIN_VARIABLES = (("volume", "volume"), ("edition", "edition"), ("ISBN", "isbn"),
+                   ("ISSN", "issn"), ("note", "note"), ("publisher-place", "address"))
 
-
-def csl_name(name: str) -> dict[str, str]:
-    """``"Matias del Campo"`` → ``{"family": "del Campo", "given": "Matias"}``."""
-    if "," in name:
-        family, given = (part.strip() for part in name.split(",", 1))
-        return {"family": family, "given": given} if given else {"literal": family}
-    words = name.split()
-    if len(words) < 2 or _CJK.search(name):
-        return {"literal": name}
-    start = len(words) - 1
-    while start > 1 and words[start - 1].lower() in PARTICLES:
-        start -= 1
-    return {"family": " ".join(words[start:]), "given": " ".join(words[:start])}
+__all__ = ["csl_item", "csl_items", "csl_name", "csl_type", "to_csl_json"]
 
 
 def csl_type(entry: Entry) -> str:
-    return {"inproceedings": "paper-conference", "article": "article-journal",
-            "book": "book", "online": "webpage"}.get(
-        record_type(entry), "entry" if entry.kind == "method" else "article")
+    kind = bibtex_type(entry)
+    if kind in CSL_TYPES:
+        return CSL_TYPES[kind]
+    return "entry" if entry.kind == "method" else "article"
+
+
+def _date(entry: Entry) -> dict[str, object] | None:
+    if entry.date:
+        return {"date-parts": [[entry.date.year, entry.date.month, entry.date.day]]}
+    if entry.year:
+        return {"date-parts": [[entry.year, entry.month] if entry.month else [entry.year]]}
+    return None
+
+
+def _publisher(entry: Entry, item_type: str) -> str | None:
+    if entry.publisher:
+        return entry.publisher
+    if item_type == "thesis":
+        return entry.school or entry.venue
+    if item_type == "report":
+        return entry.institution or entry.venue
+    if item_type in ("book", "webpage") or (item_type == "article" and not entry.arxiv):
+        return entry.venue
+    return None
 
 
 def csl_item(entry: Entry, key: str) -> dict[str, object]:
     """One CSL-JSON item."""
-    item: dict[str, object] = {"id": entry.id, "type": csl_type(entry), "citation-key": key,
+    item_type = csl_type(entry)
+    item: dict[str, object] = {"id": key, "type": item_type, "citation-key": key,
                                "title": entry.title}
     if entry.authors:
         item["author"] = [csl_name(author) for author in entry.authors]
-    if entry.date:
-        item["issued"] = {"date-parts": [[entry.date.year, entry.date.month, entry.date.day]]}
-    elif entry.year:
-        item["issued"] = {"date-parts": [[entry.year]]}
-    if entry.venue:
-        field = {"book": "publisher", "webpage": "publisher"}.get(item["type"],
-                                                                   "container-title")
-        item[field] = entry.venue
-    elif entry.arxiv:
+    if entry.editors:
+        item["editor"] = [csl_name(editor) for editor in entry.editors]
+    if issued := _date(entry):
+        item["issued"] = issued
+    publisher = _publisher(entry, item_type)
+    if entry.venue and entry.venue != publisher:
+        item["container-title"] = entry.venue
+    if publisher:
+        item["publisher"] = publisher
+    elif entry.arxiv and not entry.venue:
         item["publisher"] = "arXiv"
-    if entry.arxiv:
-        item["number"] = f"arXiv:{entry.arxiv}"
+    if entry.arxiv and not entry.venue:
+        item["number"] = f"arXiv:{entry.arxiv}"  # a preprint's number; a published paper's
+    elif entry.number:                           # number is its issue
+        item["issue" if item_type == "article-journal" else "number"] = entry.number
+    for variable, name in PLAIN_VARIABLES:
+        if value := getattr(entry, name):
+            item[variable] = value
+    if entry.pages:
+        item["page"] = entry.pages.replace("--", "-")
     if entry.doi:
         item["DOI"] = entry.doi
     if entry.url:
         item["URL"] = entry.url
     if entry.abstract:
         item["abstract"] = entry.abstract
-    if entry.tags:
-        item["keyword"] = ", ".join(entry.tags)
+    if words := list(dict.fromkeys([*entry.keywords, *entry.tags])):
+        item["keyword"] = ", ".join(words)
     if entry.language:
         item["language"] = entry.language
     return item
