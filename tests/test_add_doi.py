@@ -348,3 +348,12 @@ def test_endpoint_without_a_trailing_slash(recorded_server, catalog: Path, kb_cl
     recorded_server.replay_crossref(PLOS)
     code, out, err = kb_cli("add", "10.1371/journal.pone.0033693", "--catalog", str(catalog))
     assert code == 0, err
+
+
+def test_an_arxiv_doi_asks_arxiv(recorded_server, catalog: Path, kb_cli) -> None:
+    recorded_server.replay_arxiv(HEAT_BATH)
+    code, out, err = kb_cli("add", "https://doi.org/10.48550/arXiv.1605.08386",
+                            "--catalog", str(catalog))
+    assert code == 0, err
+    assert out.strip().endswith("papers/stanley-2016-heat.yaml")
+    assert recorded_server.asked(CROSSREF_WORKS) == []

@@ -28,6 +28,8 @@ from kb.ingest.same_work import Match, WorkIndex
 from kb.ingest.settings import ApiSettings
 from kb.models import Entry
 
+ARXIV_DOI_PREFIX = "10.48550/arxiv."
+
 
 @dataclass
 class Added:
@@ -59,14 +61,18 @@ def _duplicate_error(what: str, match: Match, catalog: Catalog) -> KbError:
 def parse_inputs(inputs: Iterable[str]) -> list[tuple[str, str]]:
     """``("arxiv", id)`` or ``("doi", doi)`` for each input, in order, each work once.
 
-    A DOI is given as ``doi:10.…``, ``10.…`` or a doi.org link; anything else must be an
-    arXiv id. Raises :class:`KbError` (E501) for the first input that is neither.
+    A DOI is given as ``doi:10.…``, ``10.…`` or a doi.org link; arXiv's own DOIs
+    (``10.48550/arXiv.2006.11239``) name arXiv ids; anything else must be an arXiv id.
+    Raises :class:`KbError` (E501) for the first input that is neither.
     """
     parsed: dict[tuple[str, str], None] = {}
     for text in inputs:
         if looks_like_doi(text):
             doi = parse_doi(text)
-            if not any(k == "doi" and v.lower() == doi.lower() for k, v in parsed):
+            if doi.lower().startswith(ARXIV_DOI_PREFIX):
+                # arXiv's own DOIs (registered with DataCite, unknown to Crossref)
+                parsed.setdefault(("arxiv", parse_arxiv_id(doi[len(ARXIV_DOI_PREFIX):])), None)
+            elif not any(k == "doi" and v.lower() == doi.lower() for k, v in parsed):
                 parsed.setdefault(("doi", doi), None)
         else:
             parsed.setdefault(("arxiv", parse_arxiv_id(text)), None)
