@@ -182,3 +182,16 @@ def test_crossrefs_own_json_reads_as_csl(catalog: Path, tmp_path: Path, kb_cli) 
     assert data["entry_type"] == "article" and data["venue"] == "PLoS ONE"
     assert data["issn"] == "1932-6203" and data["doi"] == "10.1371/journal.pone.0033693"
     assert data["authors"][0] == "Shankar Sadasivan" and data["volume"] == "7"
+
+
+def test_rich_text_tags_and_lists_of_numbers(catalog: Path, tmp_path: Path, kb_cli) -> None:
+    item = {"id": "coli2001", "type": "article-journal", "ISSN": "0020-174X, 1502-3923",
+            "title": 'A study of <i>E. coli</i> on the <span class="nocase">iPhone</span>',
+            "container-title": "<b>Journal</b> of Examples", "issued": {"date-parts": [[2001]]},
+            "author": [{"family": "Coli", "given": "Eva"}]}
+    path = tmp_path / "rich.json"
+    path.write_text(json.dumps([item]), encoding="utf-8")
+    assert kb_cli("import", "csl-json", str(path), "--catalog", str(catalog))[0] == 0
+    data = written(catalog, "papers", "coli-2001-study")
+    assert data["title"] == "A study of E. coli on the iPhone"
+    assert data["venue"] == "Journal of Examples" and data["issn"] == "0020-174X"

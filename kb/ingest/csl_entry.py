@@ -9,7 +9,7 @@ what :mod:`kb.ingest.crossref_csl` makes of a Crossref record, so ``kb import cs
                                             Crossref's names such as ``journal-article`` are
                                             read too), and so ``kind`` (:func:`kind_for`)
 ``citation-key``, else ``id``               ``citekey`` (when it is a valid key, not a URL)
-``title``                                   ``title``
+``title``                                   ``title`` (rich-text tags such as ``<i>`` dropped)
 ``author`` / ``editor``                     ``authors`` / ``editors`` (:mod:`kb.names`)
 ``issued``                                  ``year``, ``month``, ``date`` (a full date only)
 ``container-title``                         ``venue``
@@ -18,7 +18,8 @@ what :mod:`kb.ingest.crossref_csl` makes of a Crossref record, so ``kb import cs
 ``publisher``                               ``publisher``; ``school`` of a thesis,
                                             ``institution`` of a report
 ``publisher-place``, ``edition``            ``address``, ``edition``
-``ISBN``, ``ISSN``                          ``isbn``, ``issn`` (the first one)
+``ISBN``, ``ISSN``                          ``isbn``, ``issn`` (the first of a list, or of
+                                            ``0020-174X, 1502-3923``)
 ``DOI``, ``URL``                            ``doi`` (bare), ``url``
 ``number`` ``arXiv:ID`` / arXiv URL or DOI  ``arxiv``
 ``note``, ``keyword``, ``abstract``         ``note``, ``keywords`` (split at commas),
@@ -53,6 +54,8 @@ KINDS_BY_TYPE = {"book": "book", "online": "tutorial", "software": "repo"}
 _ARXIV_IN_TEXT = re.compile(r"arxiv(?:\.org/(?:abs|pdf)/|:\s*|\.)([a-z-]+(?:\.[A-Z]{2})?/\d{7}|"
                             r"\d{4}\.\d{4,5})(?:v\d+)?", re.IGNORECASE)
 _RANGE = re.compile(r"^\s*(\w+)\s*[-‐‑–—]+\s*(\w+)\s*$")
+# The markup CSL-JSON allows in values (citeproc-js "rich text"): dropped on import.
+_RICH_TEXT_TAG = re.compile(r"</?(?:i|b|sup|sub|span)(?:\s[^<>]*)?>", re.IGNORECASE)
 _SIMPLE_FIELDS = {"volume": "volume", "issue": "number", "publisher-place": "address",
                   "edition": "edition", "note": "note", "abstract": "abstract"}
 
@@ -159,6 +162,18 @@ def _citekey(item: dict[str, Any]) -> str | None:
     return None
 
 
+def _first_number(value: Any) -> str | None:
+    """The first of several ISBNs or ISSNs: Zotero writes ``0020-174X, 1502-3923``."""
+    numbers = re.split(r"[\s,;]+", text_of(value) or "")
+    return next((number for number in numbers if number), None)
+
+
+def rich_text(value: Any) -> str | None:
+    """A CSL rich-text value (``A study of <i>E. coli</i>``) as plain text."""
+    text = text_of(value)
+    return " ".join(_RICH_TEXT_TAG.sub("", text).split()) or None if text else None
+
+
 def _keywords(value: Any) -> list[str]:
     words = value if isinstance(value, list) else re.split(r"[,;]", text_of(value) or "")
     return list(dict.fromkeys(w for word in words if (w := text_of(word))))
@@ -178,7 +193,7 @@ def entry_fields(item: dict[str, Any]) -> dict[str, Any]:
     if entry_type == "phdthesis" and re.search(r"master", text_of(item.get("genre")) or "",
                                                re.IGNORECASE):
         entry_type = "mastersthesis"
-    title = text_of(item.get("title")) or ""
+    title = rich_text(item.get("title")) or ""
     publisher_field = {"phdthesis": "school", "mastersthesis": "school",
                        "techreport": "institution"}.get(entry_type, "publisher")
     arxiv = _arxiv(item)
@@ -189,12 +204,12 @@ def entry_fields(item: dict[str, Any]) -> dict[str, Any]:
         "kind": kind_for(entry_type, title), "title": title, "authors": _people(item.get(
             "author")), **_dates(item.get("issued")),
         "arxiv": arxiv if arxiv and ARXIV_RE.match(arxiv) else None, "doi": doi,
-        "url": text_of(item.get("URL")), "venue": text_of(item.get("container-title")),
+        "url": text_of(item.get("URL")), "venue": rich_text(item.get("container-title")),
         "citekey": _citekey(item), "entry_type": entry_type,
         "editors": _people(item.get("editor")),
         "pages": bibtex_pages(text_of(item.get("page"))),
         publisher_field: text_of(item.get("publisher")),
-        "isbn": text_of(item.get("ISBN")), "issn": text_of(item.get("ISSN")),
+        "isbn": _first_number(item.get("ISBN")), "issn": _first_number(item.get("ISSN")),
         "keywords": _keywords(item.get("keyword")),
         "language": _language(item.get("language")),
     }
