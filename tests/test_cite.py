@@ -32,8 +32,8 @@ def catalog(tmp_path: Path) -> Path:
         "id: leroux-2012-example\nkind: paper\n"
         "title: 'An example of citation rendering with <script>alert(1)</script> & \"quotes\"'\n"
         "authors: ['Le Roux, Nicolas', Ann Other]\nyear: 2012\ndoi: 10.5555/example.1\n"
-        "venue: Journal of Examples\nentry_type: article\ntopics: [history]\n",
-        encoding="utf-8")
+        "venue: Journal of Examples\nentry_type: article\nvolume: '7'\nnumber: '3'\n"
+        "pages: 588--602\ntopics: [history]\n", encoding="utf-8")
     (root / "papers" / "zed-2019-later.yaml").write_text(
         "id: zed-2019-later\nkind: paper\ntitle: A later example\nauthors: [Zoe Zed]\n"
         "year: 2019\nvenue: Journal of Examples\nentry_type: article\ntopics: [history]\n",
@@ -50,13 +50,16 @@ def cite(kb_cli, catalog: Path, *args: str) -> str:
 def test_apa(catalog: Path, kb_cli) -> None:
     out = cite(kb_cli, catalog, "leroux-2012-example", "--style", "apa")
     assert out.startswith("Le Roux, N., & Other, A. (2012). An example of citation rendering")
-    assert out.rstrip().endswith("https://doi.org/10.5555/example.1")  # APA: the DOI as a link
+    # APA: journal, volume(issue), page range with an en dash; the DOI as a link, no full stop
+    assert out.rstrip().endswith(
+        '"quotes". Journal of Examples, 7(3), 588–602. https://doi.org/10.5555/example.1')
 
 
 def test_ieee(catalog: Path, kb_cli) -> None:
     out = cite(kb_cli, catalog, "leroux-2012-example", "--style", "ieee")
     assert out.startswith("[1] N. Le Roux and A. Other, “An example of citation rendering")
-    assert out.rstrip().endswith("doi: 10.5555/example.1.")
+    assert out.rstrip().endswith(
+        "Journal of Examples, vol. 7, no. 3, pp. 588–602, 2012, doi: 10.5555/example.1.")
 
 
 def test_chicago_author_date(catalog: Path, kb_cli) -> None:
@@ -64,7 +67,8 @@ def test_chicago_author_date(catalog: Path, kb_cli) -> None:
     # citeproc-py 0.11 initialises given names here although the style asks for them whole.
     assert re.match(r"Le Roux, N(icolas|\.), and A(nn|\.) Other\. 2012\. "
                     r"“An Example of Citation Rendering with ", out), out  # title case
-    assert "https://doi.org/10.5555/example.1" in out
+    assert out.rstrip().endswith(
+        "Journal of Examples 7 (3): 588–602. https://doi.org/10.5555/example.1.")
 
 
 def test_order_is_the_styles(catalog: Path, kb_cli) -> None:

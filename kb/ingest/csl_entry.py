@@ -7,7 +7,8 @@ what :mod:`kb.ingest.crossref_csl` makes of a Crossref record, so ``kb import cs
 ==========================================  =================================================
 ``type``                                    ``entry_type``, as the BibTeX type (table below;
                                             Crossref's names such as ``journal-article`` are
-                                            read too), and so ``kind`` (:func:`kind_for`)
+                                            read too), and so ``kind`` as for a BibTeX
+                                            record of that type (book, tutorial, repo, paper)
 ``citation-key``, else ``id``               ``citekey`` (when it is a valid key, not a URL)
 ``title``                                   ``title`` (rich-text tags such as ``<i>`` dropped)
 ``author`` / ``editor``                     ``authors`` / ``editors`` (:mod:`kb.names`)
@@ -33,24 +34,22 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from kb.export.csl import CSL_TYPES as EXPORT_CSL_TYPES
 from kb.ingest.arxiv_ids import strip_version
+from kb.ingest.bibtex_fields import kind_of_record
 from kb.ingest.crossref_csl import CSL_TYPES as CROSSREF_TYPES
 from kb.ingest.doi_ids import bare_doi
 from kb.models import ARXIV_RE, CITEKEY_RE
 from kb.names import Name, format_name
 
-# CSL type → BibTeX entry type (biblatex's where BibTeX has none: online, software, dataset).
-BIBTEX_TYPES = {
-    "article-journal": "article", "article-magazine": "article",
-    "article-newspaper": "article", "paper-conference": "inproceedings", "book": "book",
-    "chapter": "incollection", "entry-encyclopedia": "incollection",
-    "entry-dictionary": "incollection", "thesis": "phdthesis", "report": "techreport",
-    "webpage": "online", "post": "online", "post-weblog": "online", "software": "software",
-    "dataset": "dataset", "manuscript": "unpublished", "article": "misc", "entry": "misc",
-    "speech": "misc", "document": "misc",
+# CSL type → BibTeX entry type: the inverse of kb.export.csl's table (the first BibTeX type
+# that writes a CSL type reads back from it), and the CSL types our export never writes.
+BIBTEX_TYPES = {csl: bib for bib, csl in reversed(list(EXPORT_CSL_TYPES.items()))} | {
+    "article-magazine": "article", "article-newspaper": "article",
+    "entry-encyclopedia": "incollection", "entry-dictionary": "incollection",
+    "post": "online", "post-weblog": "online", "dataset": "dataset", "manuscript": "unpublished",
+    "article": "misc", "entry": "misc", "speech": "misc", "document": "misc",
 }
-# Entry types that are a kind of their own; every other one is a paper (or a survey).
-KINDS_BY_TYPE = {"book": "book", "online": "tutorial", "software": "repo"}
 _ARXIV_IN_TEXT = re.compile(r"arxiv(?:\.org/(?:abs|pdf)/|:\s*|\.)([a-z-]+(?:\.[A-Z]{2})?/\d{7}|"
                             r"\d{4}\.\d{4,5})(?:v\d+)?", re.IGNORECASE)
 _RANGE = re.compile(r"^\s*(\w+)\s*[-‐‑–—]+\s*(\w+)\s*$")
@@ -58,15 +57,6 @@ _RANGE = re.compile(r"^\s*(\w+)\s*[-‐‑–—]+\s*(\w+)\s*$")
 _RICH_TEXT_TAG = re.compile(r"</?(?:i|b|sup|sub|span)(?:\s[^<>]*)?>", re.IGNORECASE)
 _SIMPLE_FIELDS = {"volume": "volume", "issue": "number", "publisher-place": "address",
                   "edition": "edition", "note": "note", "abstract": "abstract"}
-
-
-def kind_for(entry_type: str | None, title: str) -> str:
-    """The catalog kind of a work of BibTeX type ``entry_type``: book, tutorial (web pages),
-    repo (software), else paper — or survey when the title says so."""
-    kind = KINDS_BY_TYPE.get(entry_type or "", "paper")
-    if kind == "paper" and re.search(r"\bsurvey\b", title, re.IGNORECASE):
-        return "survey"
-    return kind
 
 
 def text_of(value: Any) -> str | None:
@@ -201,7 +191,7 @@ def entry_fields(item: dict[str, Any]) -> dict[str, Any]:
     if doi and doi.lower().startswith("10.48550/arxiv."):
         doi = None  # arXiv's own DOI names the preprint, which ``arxiv`` already does
     fields: dict[str, Any] = {
-        "kind": kind_for(entry_type, title), "title": title, "authors": _people(item.get(
+        "kind": kind_of_record(entry_type, title, ""), "title": title, "authors": _people(item.get(
             "author")), **_dates(item.get("issued")),
         "arxiv": arxiv if arxiv and ARXIV_RE.match(arxiv) else None, "doi": doi,
         "url": text_of(item.get("URL")), "venue": rich_text(item.get("container-title")),

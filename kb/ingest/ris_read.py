@@ -39,7 +39,8 @@ from typing import Any
 
 from kb.errors import Diagnostic
 from kb.export.ris import RIS_TYPES
-from kb.ingest.csl_entry import bibtex_pages, kind_for
+from kb.ingest.bibtex_fields import kind_of_record
+from kb.ingest.csl_entry import bibtex_pages
 from kb.ingest.doi_ids import bare_doi
 from kb.ingest.file_import import SourceRecord, read_text
 from kb.models import ARXIV_RE, CITEKEY_RE
@@ -195,7 +196,7 @@ def ris_fields(record: RisRecord) -> dict[str, Any]:
     citekey = record.first("ID")
     arxiv = _arxiv(record)
     fields: dict[str, Any] = {
-        "kind": kind_for(entry_type, title), "title": title,
+        "kind": kind_of_record(entry_type, title, ""), "title": title,
         "authors": [n for a in record.tags.get("AU", []) + record.tags.get("A1", [])
                     if (n := ris_person(a))],
         **_dates(record), "arxiv": arxiv, "doi": doi,
