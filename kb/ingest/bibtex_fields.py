@@ -8,7 +8,7 @@
 - ``title``: readable text (``Schr{\\"o}dinger`` → Schrödinger, ``$\\alpha$`` → α, braces
   dropped); ``title_tex``: the BibTeX form, kept only when our exporter would not write the
   same from ``title`` (protected ``{Langevin}``, maths);
-- ``authors``, ``editors``: names split by BibTeX's rules (:mod:`kb.names`); ``and others``
+- ``authors``, ``editors``: names (an edited book has editors and no authors) split by BibTeX's rules (:mod:`kb.names`); ``and others``
   or ``et al.`` sets ``et_al``;
 - ``year``: ``year`` (``2023a`` → 2023), else the year of ``date``; ``date``: a full ISO
   ``date``; ``month``: ``month`` (``aug``, ``8``, ``August``), else that of ``date``;
@@ -86,7 +86,12 @@ def web_url(text: str) -> str | None:
 
 
 def venue(record: BibRecord) -> str | None:
-    for name in VENUE_FIELDS:
+    """The venue: the field where the record's type keeps it, else the first of
+    :data:`VENUE_FIELDS` (an "arXiv preprint" journal or a URL is none)."""
+    from kb.export.bibtex import VENUE_FIELDS as TYPE_VENUE
+
+    own = TYPE_VENUE.get(record.type, "howpublished")
+    for name in (own, *VENUE_FIELDS):
         value = record.fields.get(name, "")
         if value and not re.match(r"^(arxiv|corr)\b", value, re.IGNORECASE) \
                 and not re.match(r"^(https?://|www\.)", value):
@@ -173,11 +178,11 @@ def entry_data(record: BibRecord, topics: Iterable[str] = (), tags: Iterable[str
     data: dict[str, object] = {
         "kind": kind, "title": fields["title"],
         "title_tex": title_tex(record, fields["title"]),
-        "authors": record.authors or record.editors, "year": year, "date": date,
+        "authors": record.authors, "year": year, "date": date,
         "arxiv": arxiv, "doi": bare_doi(fields.get("doi", "")),
         "url": url or (f"https://arxiv.org/abs/{arxiv}" if arxiv else None),
         "venue": venue(record), "citekey": record.key, "entry_type": record.type,
-        "editors": record.editors if record.authors else [],
+        "editors": record.editors,
         **{name: fields.get(name) or None for name in KEPT_AS_WRITTEN},
         "address": fields.get("address") or fields.get("location") or None,
         "month": month, "keywords": _words(fields.get("keywords", "")),

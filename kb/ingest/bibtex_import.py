@@ -149,8 +149,8 @@ def _prepare(files: BibFiles, catalog, topics: Sequence[str], tags: Sequence[str
             continue
         data = entry_data(record, topics, tags)
         year = data.get("year") if isinstance(data.get("year"), int) else None
-        base = new_id_base(list(data.get("authors", [])), year,  # type: ignore[arg-type]
-                           record.fields["title"])
+        people = data.get("authors") or data.get("editors") or []
+        base = new_id_base(list(people), year, record.fields["title"])  # type: ignore[arg-type]
         try:
             entry_id = unique_id(base, taken)
         except KbError as exc:

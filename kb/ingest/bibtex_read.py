@@ -150,10 +150,11 @@ def _converter(math: str):  # noqa: ANN202
 
 def verbatim_text(value: str) -> str:
     """An identifier or number as written: braces, ``\\url{}`` and TeX escapes of
-    ``& _ % # ~`` removed, white space dropped at the ends."""
+    ``& _ % # $ ~ \\`` and control spaces removed, white space dropped at the ends."""
     value = re.sub(r"\\url\s*\{(.*)\}", r"\1", value.strip(), flags=re.DOTALL)
     value = re.sub(r"\\textasciitilde(\{\})?|\\~\{\}", "~", value)
-    value = re.sub(r"\\([&_%#$])", r"\1", value)
+    value = re.sub(r"\\textbackslash(\{\})?", "\x00", value)
+    value = re.sub(r"\\([&_%#$ ])", r"\1", value).replace("\x00", "\\")
     return " ".join(value.replace("{", "").replace("}", "").split())
 
 

@@ -40,7 +40,8 @@ class Work:
     @classmethod
     def of(cls, entry: Entry) -> Work:
         title = entry.title if entry.kind in TITLED_WORKS else None
-        author = entry.authors[0] if entry.authors else None
+        people = entry.authors or entry.editors  # an edited book: its first editor
+        author = people[0] if people else None
         return cls(entry.arxiv, entry.doi, title, entry.year, author)
 
     def exact_keys(self) -> list[tuple[str, str]]:
