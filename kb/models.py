@@ -226,6 +226,10 @@ class Topic(BaseModel):
     title: str = Field(min_length=1)
     parent: str | None = Field(default=None, description="Id of the parent topic.")
     description: str | None = None
+    title_zh: str | None = Field(default=None, description="The title in Traditional Chinese "
+                                 "(Taiwan), for the zh-TW site.")
+    description_zh: str | None = Field(default=None, description="The description in "
+                                       "Traditional Chinese (Taiwan), for the zh-TW site.")
 
     _check_id = field_validator("id")(classmethod(lambda cls, v: _check_slug(v)))
 
