@@ -8,14 +8,14 @@
 - ``title``: readable text (``Schr{\\"o}dinger`` → Schrödinger, ``$\\alpha$`` → α, braces
   dropped); ``title_tex``: the BibTeX form, kept only when our exporter would not write the
   same from ``title`` (protected ``{Langevin}``, maths);
-- ``authors``, ``editors``: names (an edited book has editors and no authors) split by BibTeX's rules (:mod:`kb.names`); ``and others``
-  or ``et al.`` sets ``et_al``;
+- ``authors``, ``editors``: names split by BibTeX's rules (:mod:`kb.names`; an edited book
+  has editors and no authors); ``and others`` or ``et al.`` sets ``et_al``;
 - ``year``: ``year`` (``2023a`` → 2023), else the year of ``date``; ``date``: a full ISO
   ``date``; ``month``: ``month`` (``aug``, ``8``, ``August``), else that of ``date``;
 - ``arxiv``: ``eprint`` of an arXiv record (``archivePrefix``/``eprinttype``), else an
   ``arXiv:ID`` in ``journal``, ``url``, ``doi``, ``note`` or ``howpublished``;
 - ``doi``: the bare DOI (``https://doi.org/``, ``dx.doi.org``, ``doi.acm.org``, ``doi:``
-  removed); arXiv's own DOI (10.48550/arXiv.…) is left to ``arxiv``;
+  removed), arXiv's own (10.48550/arXiv.…) included;
 - ``url``: ``url`` (TeX escapes removed, ``http://`` added when it has no scheme), else a
   ``\\url{}`` in ``howpublished``, else the arXiv abstract page;
 - ``venue``: ``journal``/``journaltitle``, ``booktitle``, then ``publisher``,
@@ -33,7 +33,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
-from kb.ingest.bibtex_read import BibRecord
+from kb.ingest.bibtex_read import BibRecord, verbatim_text
 from kb.ingest.bibtex_values import month_number
 from kb.models import ARXIV_RE, ARXIV_VERSION_RE, KINDS
 
@@ -71,10 +71,7 @@ def arxiv_id(record: BibRecord) -> str | None:
 
 def bare_doi(text: str) -> str | None:
     """``https://doi.org/10.1/x``, ``http://doi.acm.org/10.1145/…``, ``doi:10.1/x`` → 10.1/x."""
-    doi = _DOI_PREFIX.sub("", text.strip()).strip()
-    if not doi or doi.lower().startswith("10.48550/arxiv."):
-        return None  # arXiv's own DOI names the preprint, which ``arxiv`` already does
-    return doi
+    return _DOI_PREFIX.sub("", text.strip()).strip() or None
 
 
 def web_url(text: str) -> str | None:
@@ -85,6 +82,12 @@ def web_url(text: str) -> str | None:
     return url if _SCHEME.match(url) else f"http://{url.lstrip('/')}"
 
 
+def _url_in(tex: str) -> str:
+    """The URL a ``howpublished`` holds (``\\url{…}`` or bare), else ''."""
+    text = verbatim_text(tex)
+    return text if "\\url" in tex or re.match(r"^(https?://|www\.)\S+$", text) else ""
+
+
 def venue(record: BibRecord) -> str | None:
     """The venue: the field where the record's type keeps it, else the first of
     :data:`VENUE_FIELDS` (an "arXiv preprint" journal or a URL is none)."""
@@ -93,7 +96,8 @@ def venue(record: BibRecord) -> str | None:
     own = TYPE_VENUE.get(record.type, "howpublished")
     for name in (own, *VENUE_FIELDS):
         value = record.fields.get(name, "")
-        if value and not re.match(r"^(arxiv|corr)\b", value, re.IGNORECASE) \
+        if value and not _url_in(record.tex.get(name, "")) \
+                and not re.match(r"^(arxiv|corr)\b", value, re.IGNORECASE) \
                 and not re.match(r"^(https?://|www\.)", value):
             return value
     return None
@@ -170,9 +174,7 @@ def entry_data(record: BibRecord, topics: Iterable[str] = (), tags: Iterable[str
     fields = record.fields
     year, month, date = year_month_date(record)
     arxiv = arxiv_id(record)
-    url = web_url(fields.get("url", "")) or web_url(
-        fields.get("howpublished", "") if re.match(r"^(https?://|www\.)",
-                                                   fields.get("howpublished", "")) else "")
+    url = web_url(fields.get("url", "")) or web_url(_url_in(record.tex.get("howpublished", "")))
     primary = fields.get("primaryclass") or fields.get("eprintclass") if arxiv else None
     kind = kind_of_record(record.type, fields["title"], fields.get("entrysubtype", ""))
     data: dict[str, object] = {

@@ -145,8 +145,8 @@ def _prepare(files: BibFiles, catalog, topics: Sequence[str], tags: Sequence[str
     taken = set(catalog.entries) | {path.stem for path in entry_files(catalog.root)}
     in_file: dict[str, BibRecord] = {}
     for record in files.records:
-        if record.problems:
-            continue
+        if not record.fields.get("title"):
+            continue  # E514 already; the rest needs a title
         data = entry_data(record, topics, tags)
         year = data.get("year") if isinstance(data.get("year"), int) else None
         people = data.get("authors") or data.get("editors") or []
@@ -156,8 +156,8 @@ def _prepare(files: BibFiles, catalog, topics: Sequence[str], tags: Sequence[str
         except KbError as exc:
             record.problem("E505", str(exc))
             continue
-        entry = _entry(record, entry_id, data)
-        if entry is None:
+        entry = _entry(record, entry_id, data)  # its problems join the reading's ones
+        if entry is None or record.problems:
             continue
         if match := known.find(entry, record.key):
             first = in_file.get(match.entry_id)
