@@ -41,10 +41,18 @@ def entries_text(entries: Iterable[Entry], fmt: str) -> str:
                   code="E400")
 
 
+def by_citation_key(entries: Iterable[Entry]) -> list[Entry]:
+    """Entries in the order of their BibTeX keys (as BibTeX compares them, without case): an
+    imported file exports in the same order again, whatever ids its entries got."""
+    from kb.export.bibtex_keys import bibtex_key
+
+    return sorted(entries, key=lambda e: (bibtex_key(e).lower(), e.id))
+
+
 def export_text(catalog: Catalog, fmt: str, entries: Iterable[Entry] | None = None) -> str:
     """The catalog (or, for BibTeX, CSL-JSON and RIS, just ``entries``) in format ``fmt``."""
     if fmt in ENTRY_FORMATS:
-        chosen = list(entries) if entries is not None else sorted(catalog, key=lambda e: e.id)
+        chosen = list(entries) if entries is not None else by_citation_key(catalog)
         return entries_text(chosen, fmt)
     if fmt not in GRAPH_FORMATS:
         raise KbError(f"unknown export format '{fmt}': use {', '.join(EXPORT_FORMATS)}",

@@ -11,7 +11,8 @@
 - ``authors``, ``editors``: names split by BibTeX's rules (:mod:`kb.names`; an edited book
   has editors and no authors); ``and others`` or ``et al.`` sets ``et_al``;
 - ``year``: ``year`` (``2023a`` → 2023), else the year of ``date``; ``date``: a full ISO
-  ``date``; ``month``: ``month`` (``aug``, ``8``, ``August``), else that of ``date``;
+  ``date``; ``month``: ``month`` (``aug``, ``8``, ``August``), else that of a ``date``
+  without a day;
 - ``arxiv``: ``eprint`` of an arXiv record (``archivePrefix``/``eprinttype``), else an
   ``arXiv:ID`` in ``journal``, ``url``, ``doi``, ``note`` or ``howpublished``;
 - ``doi``: the bare DOI (``https://doi.org/``, ``dx.doi.org``, ``doi.acm.org``, ``doi:``
@@ -116,8 +117,8 @@ def year_month_date(record: BibRecord) -> tuple[str | int | None, int | None, st
     month = None
     if month_text := record.fields.get("month"):
         month = month_number(month_text)
-    elif date and date.group(2):
-        month = int(date.group(2))
+    elif date and date.group(2) and not date.group(3):
+        month = int(date.group(2))  # 2020-06: no full date to keep it
     full = record.fields["date"] if date and date.group(3) else None
     return year, month, full
 
