@@ -10,6 +10,7 @@ The choices are kept in the address (``?layout=topics&kind=paper&topic=guidance&
 
 from __future__ import annotations
 
+from kb.graph import VERIFIABLE_EDGES
 from kb.models import KINDS
 from kb.site import urls
 from kb.site.context import SiteContext
@@ -70,7 +71,7 @@ def render_graph_page(ctx: SiteContext) -> str:
                 f'<a href="{esc(ctx.href(SRC, urls.CATALOG_INDEX))}">catalog</a> instead.'
                 "</p></noscript>")
     verified = sum(1 for s, t, kind in ctx.edges
-                   if kind in ("cites", "reviews") and ctx.graph.is_verified(s, t, kind))
+                   if kind in VERIFIABLE_EDGES and ctx.graph.is_verified(s, t, kind))
     return (front_matter("Citation graph", hide=["navigation", "toc"]) + "# Citation graph\n\n"
             f"{len(ctx.catalog)} entries and {len(ctx.edges)} links: *cites*, *builds on*, "
             "*introduces* (an entry → the method it introduces, uses or explains) and "
