@@ -26,6 +26,7 @@ def empty_catalog(tmp_path: Path) -> Path:
 
 def imported(tmp_path: Path, text: str, **options: object):
     """The entries one snippet imports as, into an empty catalog."""
+    tmp_path.mkdir(exist_ok=True)
     result = import_bibtex(empty_catalog(tmp_path), write(tmp_path, "in.bib", text),
                            **options)
     return [item.entry for item in result.added]
@@ -223,8 +224,10 @@ def test_biblatex_fields(tmp_path: Path) -> None:
   location = {Cambridge, MA}}
 """)
     assert (entry.venue, entry.year, str(entry.date), entry.month) == (
-        "JMLR", 2020, "2020-06-19", 6)
+        "JMLR", 2020, "2020-06-19", None)  # the full date carries the month
     assert (entry.arxiv, entry.address) == ("2006.11239", "Cambridge, MA")
+    [month_only] = imported(tmp_path / "m", "@misc{m, title = {T}, date = {2021-03}}")
+    assert (month_only.year, month_only.month, month_only.date) == (2021, 3, None)
 
 
 def test_titles_keep_their_tex_form_and_read_as_text(tmp_path: Path) -> None:

@@ -20,7 +20,8 @@
 - ``url``: ``url`` (TeX escapes removed, ``http://`` added when it has no scheme), else a
   ``\\url{}`` in ``howpublished``, else the arXiv abstract page;
 - ``venue``: ``journal``/``journaltitle``, ``booktitle``, then ``publisher``,
-  ``organization``, ``institution``, ``school``, ``howpublished`` (no "arXiv preprint");
+  ``organization``, ``institution``, ``school``, ``howpublished`` (an "arXiv preprint" only
+  from the type's own field: an ``@article``'s journal);
 - ``volume``, ``number``, ``pages``, ``publisher``, ``address``/``location``, ``edition``,
   ``school``, ``institution``, ``isbn``, ``issn``, ``note``: as written; ``keywords``: the
   record's keywords, split at commas and semicolons;
@@ -91,15 +92,18 @@ def _url_in(tex: str) -> str:
 
 def venue(record: BibRecord) -> str | None:
     """The venue: the field where the record's type keeps it, else the first of
-    :data:`VENUE_FIELDS` (an "arXiv preprint" journal or a URL is none)."""
+    :data:`VENUE_FIELDS` (a URL is none)."""
     from kb.export.bibtex import VENUE_FIELDS as TYPE_VENUE
 
     own = TYPE_VENUE.get(record.type, "howpublished")
     for name in (own, *VENUE_FIELDS):
         value = record.fields.get(name, "")
-        if value and not _url_in(record.tex.get(name, "")) \
-                and not re.match(r"^(arxiv|corr)\b", value, re.IGNORECASE) \
-                and not re.match(r"^(https?://|www\.)", value):
+        if not value or _url_in(record.tex.get(name, "")) \
+                or re.match(r"^(https?://|www\.)", value):
+            continue
+        # "arXiv preprint arXiv:…" is an @article's journal as written (kept, so it is
+        # exported back), but no venue to take from any other field
+        if name == own or not re.match(r"^(arxiv|corr)\b", value, re.IGNORECASE):
             return value
     return None
 
