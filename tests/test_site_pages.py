@@ -335,12 +335,18 @@ def _section(page: str, title: str) -> str:
     return page[start:end if end >= 0 else None]
 
 
-def test_method_pages_show_the_first_benchmark_table_when_it_exists(tmp_path: Path) -> None:
+def test_method_pages_show_the_first_benchmark_table_when_it_exists(
+        catalog: Catalog, tmp_path: Path) -> None:
     from kb.site.demos import Demo
-    from kb.site.method_page import quality_section
+    from kb.site.method_page import quality_section as section_of
 
     demos_dir = tmp_path / "demos"
     demos_dir.mkdir()
+    site = SiteContext(catalog, SiteSettings(demos_dir=demos_dir))
+
+    def quality_section(demos_dir: Path, demo: Demo | None) -> str:
+        return section_of(site, demo)
+
     demo = Demo("ddim", "demos/ddim.py", "", "http://localhost:8501/ddim", "kb demo ddim")
     assert quality_section(demos_dir, demo) == ""  # no benchmark yet: no section
     results = tmp_path / "benchmarks" / "results"
@@ -359,7 +365,8 @@ def test_method_pages_show_the_first_benchmark_table_when_it_exists(tmp_path: Pa
     assert "| DDIM | 20 |" in section and "| pixel | 14.98 |" in section
 
 
-def test_a_demo_page_shows_the_files_it_builds_on_after_its_own(tmp_path: Path) -> None:
+def test_a_demo_page_shows_the_files_it_builds_on_after_its_own(ctx: SiteContext,
+                                                                tmp_path: Path) -> None:
     from kb.site.method_page import demo_section
 
     (tmp_path / "ldm.py").write_text("LATENT = 1\n", encoding="utf-8")
@@ -367,6 +374,6 @@ def test_a_demo_page_shows_the_files_it_builds_on_after_its_own(tmp_path: Path) 
     (tmp_path / "autoencoder.py").write_text("ENCODER = 2\n", encoding="utf-8")
     demo = find_demo(tmp_path, "ldm", "http://x")
     assert demo.companions == (("demos/autoencoder.py", "ENCODER = 2\n"),)
-    page = demo_section(demo)
+    page = demo_section(ctx, demo)
     assert page.index("LATENT = 1") < page.index("ENCODER = 2")
     assert 'title="demos/autoencoder.py"' in page

@@ -6,15 +6,17 @@ return Markdown (with HTML blocks) — they never touch MkDocs.
 
 from __future__ import annotations
 
+import copy
 from collections import defaultdict
 from dataclasses import dataclass, field
 from functools import cached_property
 from typing import TYPE_CHECKING
 
 from kb.catalog import Catalog
-from kb.models import Entry
+from kb.models import Entry, Topic
 from kb.site import urls
 from kb.site.html import esc, link
+from kb.site.i18n import DEFAULT_LANGUAGE, check_language, t, text_language
 from kb.site.settings import SiteSettings
 
 if TYPE_CHECKING:
@@ -23,10 +25,34 @@ if TYPE_CHECKING:
 
 @dataclass
 class SiteContext:
-    """The catalog plus the indexes the pages share, built once."""
+    """The catalog plus the indexes the pages share, built once; ``lang`` is the language of
+    the site's own words (:mod:`kb.site.i18n`)."""
 
     catalog: Catalog
     settings: SiteSettings = field(default_factory=SiteSettings)
+    lang: str = DEFAULT_LANGUAGE
+
+    # -- the site's own words ---------------------------------------------------------------
+
+    def t(self, key: str, **values: object) -> str:
+        """The message ``key`` in this site's language."""
+        return t(key, self.lang, **values)
+
+    def in_language(self, lang: str) -> SiteContext:
+        """The same catalog and settings, for the site in ``lang``; the graph, BibTeX keys and
+        topic tree already computed are shared, not made again."""
+        other = copy.copy(self)  # a shallow copy keeps the cached properties' values
+        other.lang = check_language(lang)
+        return other
+
+    def topic_title(self, topic: Topic) -> str:
+        """The topic's title in this site's language (``title_zh`` when it has one)."""
+        return (topic.title_zh if self.lang != DEFAULT_LANGUAGE and topic.title_zh
+                else topic.title)
+
+    def topic_description(self, topic: Topic) -> str | None:
+        return (topic.description_zh if self.lang != DEFAULT_LANGUAGE and topic.description_zh
+                else topic.description)
 
     # -- the graph (kb.graph) and what the pages ask it ------------------------------------
 
@@ -144,15 +170,16 @@ class SiteContext:
         entry = self.catalog.entries.get(entry_id)
         if entry is None:
             return f"<code>{esc(entry_id)}</code>"
-        lang = f' lang="{esc(entry.language)}"' if entry.language else ""
-        return (f'<a href="{esc(self.entry_href(from_src, entry))}"{lang}>'
+        lang = esc(entry.language or text_language(entry.title))  # shown as written
+        return (f'<a href="{esc(self.entry_href(from_src, entry))}" lang="{lang}">'
                 f"{esc(entry.title)}</a>")
 
     def topic_link(self, from_src: str, topic_id: str) -> str:
         topic = self.catalog.topics.get(topic_id)
         if topic is None:
             return f"<code>{esc(topic_id)}</code>"
-        return link(self.href(from_src, urls.topic_src(topic_id)), topic.title)
+        return link(self.href(from_src, urls.topic_src(topic_id)), self.topic_title(topic))
 
     def kind_link(self, from_src: str, kind: str) -> str:
-        return link(self.href(from_src, urls.kind_src(kind)), kind, cls="kb-kind")
+        return link(self.href(from_src, urls.kind_src(kind)), self.t(f"badge.{kind}"),
+                    cls="kb-kind")

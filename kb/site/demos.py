@@ -54,16 +54,22 @@ def demo_file_name(name: str) -> str | None:
     return DEMO_FILES.get(name) or name.replace("-", "_") + ".py"
 
 
-def demo_url(base_url: str, name: str, steps: int | None = None) -> str:
-    """``{base_url}/{name}?steps=N``: the deep link of :func:`kb.launch.demo_page_url`."""
+def demo_url(base_url: str, name: str, steps: int | None = None, lang: str = "en") -> str:
+    """``{base_url}/{name}?steps=N``: the deep link of :func:`kb.launch.demo_page_url`; from a
+    page of the site in another language than English, ``&lang=zh-TW`` too (the app's text)."""
     from kb.launch import demo_page_url
 
     steps = steps if steps is not None else DEFAULT_STEPS.get(name, FALLBACK_STEPS)
-    return demo_page_url(base_url, name, {"steps": str(steps)})
+    params = {"steps": str(steps)}
+    if lang != "en":
+        params["lang"] = lang
+    return demo_page_url(base_url, name, params)
 
 
-def find_demo(demos_dir: Path, name: str | None, base_url: str) -> Demo | None:
-    """The demo called ``name``, with its code if the file exists; ``None`` if no valid name."""
+def find_demo(demos_dir: Path, name: str | None, base_url: str,
+              lang: str = "en") -> Demo | None:
+    """The demo called ``name``, with its code if the file exists; ``None`` if no valid name.
+    ``lang`` is the language of the page that links to it (see :func:`demo_url`)."""
     if not name:
         return None
     file_name = demo_file_name(name)
@@ -75,5 +81,5 @@ def find_demo(demos_dir: Path, name: str | None, base_url: str) -> Demo | None:
                        for other in DEMO_COMPANIONS.get(name, ())
                        if (demos_dir / other).is_file())
     return Demo(name=name, file=f"demos/{file_name}", code=code,
-                url=demo_url(base_url, name), command=f"kb demo {name}",
+                url=demo_url(base_url, name, lang=lang), command=f"kb demo {name}",
                 companions=companions if code is not None else ())

@@ -45,16 +45,24 @@ def heading(text: str, level: int = 2, anchor: str | None = None,
     return f"\n{'#' * level} {text}{suffix}\n\n"
 
 
-def authors_short(authors: list[str], limit: int = 3) -> str:
+def section_heading(ctx: SiteContext, key: str, level: int = 2,
+                    searchable: bool = True) -> str:
+    """:func:`heading` with the message ``key`` in the site's language, anchored by the key
+    (``entry.cited_by`` → ``#cited-by``), so a link to a section works in every language."""
+    anchor = key.rsplit(".", 1)[-1].replace("_", "-")
+    return heading(ctx.t(key), level, anchor=anchor, searchable=searchable)
+
+
+def authors_short(authors: list[str], limit: int = 3, et_al: str = "et al.") -> str:
     """``A, B, C et al.`` — plain text, escape before use."""
     if len(authors) <= limit:
         return ", ".join(authors)
-    return ", ".join(authors[:limit]) + " et al."
+    return ", ".join(authors[:limit]) + " " + et_al
 
 
-def byline(entry: Entry) -> str:
+def byline(entry: Entry, et_al: str = "et al.") -> str:
     """Authors · year · venue, escaped."""
-    parts = [authors_short(entry.authors)] if entry.authors else []
+    parts = [authors_short(entry.authors, et_al=et_al)] if entry.authors else []
     if entry.year:
         parts.append(str(entry.year))
     if entry.venue:
@@ -64,21 +72,27 @@ def byline(entry: Entry) -> str:
 
 def entry_item(ctx: SiteContext, from_src: str, entry: Entry, extra: str = "") -> str:
     """One ``<li>``: kind badge, linked title, byline, and optional extra HTML."""
-    line = (f'<li class="kb-item"><span class="kb-badge kb-badge--{esc(entry.kind)}">'
-            f"{esc(entry.kind)}</span> {ctx.entry_link(from_src, entry.id)}")
-    text = byline(entry)
+    line = (f'<li class="kb-item">{kind_badge(ctx, entry.kind)} '
+            f"{ctx.entry_link(from_src, entry.id)}")
+    text = byline(entry, ctx.t("list.et_al"))
     if text:
         line += f' <span class="kb-byline">{text}</span>'
     return line + extra + "</li>"
 
 
+def kind_badge(ctx: SiteContext, kind: str) -> str:
+    """The small label of an entry's kind, in the site's language."""
+    return f'<span class="kb-badge kb-badge--{esc(kind)}">{esc(ctx.t(f"badge.{kind}"))}</span>'
+
+
 def entry_list(ctx: SiteContext, from_src: str, ids: Iterable[str],
-               empty: str = "None in the catalog yet.") -> str:
-    """A ``<ul>`` of entries (unknown ids skipped), or a short note when there are none."""
+               empty: str | None = None) -> str:
+    """A ``<ul>`` of entries (unknown ids skipped), or a short note when there are none
+    (``empty``, by default the site's "None in the catalog yet.")."""
     items = [entry_item(ctx, from_src, ctx.catalog.entries[i])
              for i in ids if i in ctx.catalog.entries]
     if not items:
-        return f'<p class="kb-empty">{esc(empty)}</p>'
+        return f'<p class="kb-empty">{esc(empty or ctx.t("list.none"))}</p>'
     return '<ul class="kb-list">\n' + "\n".join(items) + "\n</ul>"
 
 
@@ -89,13 +103,15 @@ def entry_table(ctx: SiteContext, from_src: str, entries: Iterable[Entry]) -> st
         topics = ", ".join(ctx.topic_link(from_src, t) for t in entry.topics)
         rows.append(
             f"<tr><td>{ctx.entry_link(from_src, entry.id)}</td>"
-            f"<td>{esc(authors_short(entry.authors))}</td>"
+            f"<td>{esc(authors_short(entry.authors, et_al=ctx.t('list.et_al')))}</td>"
             f"<td>{esc(entry.year or '')}</td><td>{esc(entry.venue or '')}</td>"
             f"<td>{topics}</td></tr>")
     if not rows:
-        return '<p class="kb-empty">None in the catalog yet.</p>'
-    return ('<table class="kb-table" data-search-exclude>\n<thead><tr><th>Title</th>'
-            "<th>Authors</th><th>Year</th><th>Venue</th><th>Topics</th></tr></thead>\n<tbody>\n"
+        return f'<p class="kb-empty">{esc(ctx.t("list.none"))}</p>'
+    head = "".join(f"<th>{esc(ctx.t(f'table.{column}'))}</th>"
+                   for column in ("title", "authors", "year", "venue", "topics"))
+    return (f'<table class="kb-table" data-search-exclude>\n<thead><tr>{head}</tr></thead>\n'
+            "<tbody>\n"
             + "\n".join(rows)
             + "\n</tbody>\n</table>")
 

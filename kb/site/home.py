@@ -15,23 +15,24 @@ from kb.models import KINDS
 from kb.site import urls
 from kb.site.context import SiteContext
 from kb.site.fragments import block, entry_list, newest_first
-from kb.site.html import link
-from kb.site.index_pages import KIND_TITLES, topic_map
+from kb.site.html import esc, link
+from kb.site.index_pages import kind_title, topic_map
 
 SRC = urls.HOME
 
 
 def stats(ctx: SiteContext) -> str:
     counts = [(kind, sum(1 for e in ctx.catalog if e.kind == kind)) for kind in KINDS]
-    parts = [f"{link(ctx.href(SRC, urls.kind_src(kind)), KIND_TITLES[kind])}: {count}"
+    parts = [f"{link(ctx.href(SRC, urls.kind_src(kind)), kind_title(ctx, kind))}: {count}"
              for kind, count in counts if count]
-    return (f'<p class="kb-stats"><strong>{len(ctx.catalog)}</strong> entries — '
+    return (f'<p class="kb-stats"><strong>{len(ctx.catalog)}</strong> '
+            f'{esc(ctx.t("home.entries"))} — '
             + " · ".join(parts) + "</p>")
 
 
 def newest(ctx: SiteContext) -> str:
     ids = [e.id for e in newest_first(ctx.catalog)[: ctx.settings.newest_count]]
-    return entry_list(ctx, SRC, ids, "The catalog is empty.")
+    return entry_list(ctx, SRC, ids, ctx.t("home.empty"))
 
 
 MARKERS: dict[str, Callable[[SiteContext], str]] = {

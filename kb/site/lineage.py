@@ -64,8 +64,10 @@ def short_label(entry: Entry) -> str:
 
 
 def lineage_svg(nodes: list[LineageNode], edges: list[tuple[str, str]],
-                entries: dict[str, Entry], href: Callable[[Entry], str]) -> str:
-    """The SVG drawing of :func:`lineage`'s result. ``href`` gives each entry's page link."""
+                entries: dict[str, Entry], href: Callable[[Entry], str],
+                label: str = "Lineage diagram") -> str:
+    """The SVG drawing of :func:`lineage`'s result. ``href`` gives each entry's page link;
+    ``label`` names the diagram for screen readers, in the page's language."""
     columns: dict[int, list[str]] = {}
     for node in nodes:
         columns.setdefault(node.generation, []).append(node.entry_id)
@@ -96,7 +98,7 @@ def lineage_svg(nodes: list[LineageNode], edges: list[tuple[str, str]],
             f'<text x="{x + BOX_W // 2}" y="{y + BOX_H // 2}" text-anchor="middle" '
             f'dominant-baseline="central">{esc(short_label(entry))}</text></a>')
     return (f'<svg class="kb-lineage" viewBox="0 0 {width} {height}" width="{width}" '
-            f'height="{height}" role="img" aria-label="Lineage diagram">'
+            f'height="{height}" role="img" aria-label="{esc(label)}">'
             '<defs><marker id="kb-arrow" viewBox="0 0 10 10" refX="9" refY="5" markerWidth="7" '
             'markerHeight="7" orient="auto-start-reverse"><path d="M0,0 L10,5 L0,10 z"/>'
             f'</marker></defs><g class="kb-lineage-edges">{"".join(lines)}</g>'

@@ -21,23 +21,26 @@ from kb.site.entry_page import (
     related_section,
     timeline_section,
 )
-from kb.site.fragments import block, entry_list, heading
-from kb.site.html import esc
+from kb.site.fragments import block, entry_list, section_heading
+from kb.site.html import esc, link
+from kb.site.i18n import lang_attr
 from kb.site.lineage import lineage, lineage_svg
 from kb.site.markdown_text import render_markdown
 
 
 def render_method_page(ctx: SiteContext, method: Entry) -> str:
     src = urls.entry_src(method)
-    demo = find_demo(ctx.settings.demos_dir, method.demo, ctx.settings.demo_base_url)
+    demo = find_demo(ctx.settings.demos_dir, method.demo, ctx.settings.demo_base_url,
+                     lang=ctx.lang)
     return "".join([
         page_header(ctx, src, method),
-        summary_section(method),
-        equations_section(method),
+        summary_section(ctx, method),
+        glossary_note(ctx, src),
+        equations_section(ctx, method),
         lineage_section(ctx, src, method),
         key_papers_section(ctx, src, method),
-        demo_section(demo),
-        quality_section(ctx.settings.demos_dir, demo),
+        demo_section(ctx, demo),
+        quality_section(ctx, demo),
         notes_section(method),
         links_section(method),
         citations_section(ctx, src, method),
@@ -48,18 +51,29 @@ def render_method_page(ctx: SiteContext, method: Entry) -> str:
     ])
 
 
-def summary_section(method: Entry) -> str:
+def summary_section(ctx: SiteContext, method: Entry) -> str:
+    """The method's summary, as written (with the ``lang`` of its script)."""
     html = render_markdown(method.summary)
-    return heading("In short") + block(f'<div class="kb-summary">{html}</div>') if html else ""
+    if not html:
+        return ""
+    return section_heading(ctx, "method.in_short") + block(
+        f'<div class="kb-summary"{lang_attr(method.summary or "")}>{html}</div>')
 
 
-def equations_section(method: Entry) -> str:
+def glossary_note(ctx: SiteContext, src: str) -> str:
+    """A line that sends the reader to the glossary, in both languages the same page."""
+    glossary = link(ctx.href(src, urls.GLOSSARY), ctx.t("method.glossary_link"))
+    return block(f'<p class="kb-byline kb-glossary-note">'
+                 f"{ctx.t('method.glossary', glossary_link=glossary)}</p>")
+
+
+def equations_section(ctx: SiteContext, method: Entry) -> str:
     """Each LaTeX string as a display-maths block; ``math.js`` typesets it with KaTeX."""
     if not method.equations:
         return ""
     blocks = "".join(f'<div class="arithmatex kb-equation">\\[{esc(tex)}\\]</div>'
                      for tex in method.equations)
-    return (heading("Equations", searchable=False)
+    return (section_heading(ctx, "method.equations", searchable=False)
             + block(f'<div class="kb-equations">{blocks}</div>'))
 
 
@@ -71,39 +85,41 @@ def lineage_section(ctx: SiteContext, src: str, method: Entry) -> str:
     nodes, edges = lineage(method.id, builds_on, ctx.built_upon_by)
     if len(nodes) < 2:
         return ""
-    svg = lineage_svg(nodes, edges, ctx.catalog.entries, lambda e: ctx.entry_href(src, e))
-    return heading("Lineage", searchable=False) + block(f'<div class="kb-lineage-wrap">{svg}</div>')
+    svg = lineage_svg(nodes, edges, ctx.catalog.entries, lambda e: ctx.entry_href(src, e),
+                      label=ctx.t("method.lineage_label"))
+    return (section_heading(ctx, "method.lineage", searchable=False)
+            + block(f'<div class="kb-lineage-wrap">{svg}</div>'))
 
 
 def key_papers_section(ctx: SiteContext, src: str, method: Entry) -> str:
     """The papers that introduced the method, then other entries about it."""
     introducing = ctx.sorted_ids(method.papers)
     about = [i for i in ctx.about_method(method.id) if i not in introducing]
-    parts = heading("Key papers", searchable=False) + block(entry_list(ctx, src, introducing,
-                                                     "No introducing paper listed yet."))
+    parts = section_heading(ctx, "method.key_papers", searchable=False) + block(
+        entry_list(ctx, src, introducing, ctx.t("method.key_papers_none")))
     if about:
-        parts += (heading("Also about it", level=3, searchable=False)
+        parts += (section_heading(ctx, "method.also_about", level=3, searchable=False)
                   + block(entry_list(ctx, src, about)))
     return parts
 
 
-def demo_section(demo: Demo | None) -> str:
+def demo_section(ctx: SiteContext, demo: Demo | None) -> str:
     """The demo's source as it is now, a button that opens the demo app, and the command."""
     if demo is None:
         return ""
     button = (f'<p class="kb-demo-actions"><a class="md-button md-button--primary kb-run-demo" '
-              f'href="{esc(demo.url)}" rel="noopener">Run the demo</a> or run '
-              f"<code>{esc(demo.command)}</code></p>")
+              f'href="{esc(demo.url)}" rel="noopener">{esc(ctx.t("method.run_demo"))}</a> '
+              f'{esc(ctx.t("method.or_run"))} <code>{esc(demo.command)}</code></p>')
+    title = section_heading(ctx, "method.implementation")
     if demo.code is None:
-        code = (f'<div class="admonition note"><p class="admonition-title">Coming soon</p>'
-                f"<p>The minimal implementation will live in <code>{esc(demo.file)}</code>; "
-                "this page shows it as soon as the file exists.</p></div>")
-        return heading("Minimal implementation") + block(button) + block(code)
-    parts = (heading("Minimal implementation") + block(button)
-             + f"\nThe whole of `{demo.file}`, as it is in the repository:\n\n"
-             + fenced_code(demo.code, "python", title=demo.file))
+        code = (f'<div class="admonition note"><p class="admonition-title">'
+                f'{esc(ctx.t("method.coming_soon"))}</p>'
+                f'<p>{ctx.t("method.coming_soon_text", file=esc(demo.file))}</p></div>')
+        return title + block(button) + block(code)
+    parts = (title + block(button) + "\n" + ctx.t("method.whole_file", file=demo.file)
+             + "\n\n" + fenced_code(demo.code, "python", title=demo.file))
     for file, code in demo.companions:
-        parts += (f"\nIt builds on `{file}`, from the same paper:\n\n"
+        parts += ("\n" + ctx.t("method.builds_on_file", file=file) + "\n\n"
                   + fenced_code(code, "python", title=file))
     return parts
 
@@ -125,26 +141,23 @@ def first_table(path: Path) -> list[str]:
     return table
 
 
-def quality_section(demos_dir: Path, demo: Demo | None) -> str:
+def quality_section(ctx: SiteContext, demo: Demo | None) -> str:
     """The benchmark table of every demo sampler's quality against NFE, as last measured; on
     the latent-diffusion demo's pages also its compute against pixel-space diffusion."""
     if demo is None:
         return ""
+    demos_dir = ctx.settings.demos_dir
     parts = ""
     table = first_table(demos_dir.parent / NFE_QUALITY_TABLE)
     if table:
-        parts += (heading("Quality against NFE")
-                  + "\nEvery demo sampler on 8×8 digits (classifier Fréchet distance, lower is "
-                  f"better), from `{NFE_QUALITY_TABLE}` — re-made by "
-                  "`python benchmarks/nfe_quality_all.py`:\n\n" + "\n".join(table) + "\n\n")
+        parts += (section_heading(ctx, "method.quality") + "\n"
+                  + ctx.t("method.quality_intro", table=NFE_QUALITY_TABLE) + "\n\n"
+                  + "\n".join(table) + "\n\n")
     table = first_table(demos_dir.parent / LDM_VS_PIXEL_TABLE) if demo.name == "ldm" else []
     if table:
-        parts += (heading("Compute against pixel-space diffusion")
-                  + "\nThe latent model and a pixel-space DDPM on the same 32×32 digits; \"the "
-                  "bar\" is comparable quality, a classifier FD within 2× the data-vs-data FD, "
-                  "and each model's training is counted until it gets there. The curves, the "
-                  f"sampling sweep and the guidance table are in `{LDM_VS_PIXEL_TABLE}` — "
-                  "re-made by `python benchmarks/ldm_vs_pixel.py`:\n\n" + "\n".join(table) + "\n\n")
+        parts += (section_heading(ctx, "method.ldm_vs_pixel") + "\n"
+                  + ctx.t("method.ldm_vs_pixel_intro", table=LDM_VS_PIXEL_TABLE) + "\n\n"
+                  + "\n".join(table) + "\n\n")
     return parts
 
 

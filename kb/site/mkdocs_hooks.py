@@ -1,5 +1,5 @@
 """MkDocs glue (``hooks:`` in ``mkdocs.yml``): load the catalog, add the generated pages,
-fill the home page, and watch the catalog while serving.
+fill the home page, build the site in the other languages, and watch the catalog while serving.
 
 Each handler is a few lines; the pages themselves are made by :mod:`kb.site.pages`, which
 knows nothing about MkDocs. Nothing generated is ever written into ``site/``.
@@ -22,6 +22,15 @@ from kb.site import urls
 from kb.site.context import SiteContext
 from kb.site.home import fill_home
 from kb.site.html_stash import restore, stash
+from kb.site.i18n import LANGUAGES, site_prefix
+from kb.site.languages import (
+    PREFIX_KEY,
+    alternate_links,
+    build_language,
+    build_other_languages,
+    handed_context,
+    translated_source,
+)
 from kb.site.nav import site_nav
 from kb.site.pages import generate_site_files
 from kb.site.settings import catalog_dir, site_settings
@@ -33,19 +42,28 @@ _stashed: dict[str, list[str]] = {}  # page → its HTML blocks, between markdow
 
 
 def on_config(config: MkDocsConfig) -> MkDocsConfig:
-    """Load the catalog (an invalid one stops the build) and set the navigation."""
+    """Load the catalog (an invalid one stops the build) and set the navigation, in the
+    theme's language; a build of another language gets the English build's context."""
     global _site
     logging.getLogger("jieba").setLevel(logging.WARNING)  # search's Chinese segmenter chatters
-    config_dir = Path(config.config_file_path).resolve().parent
-    path = catalog_dir(config.extra, config_dir)
     try:
-        catalog = Catalog.load(path)
+        lang = build_language(config)
     except KbError as error:
-        raise PluginError(f"the catalog at {path} is invalid:\n{error.render()}") from error
-    settings = site_settings(config.extra, config_dir, config.use_directory_urls)
-    _site = SiteContext(catalog, settings)
+        raise PluginError(error.render()) from error
+    _site = handed_context(config)
+    if _site is None:
+        config_dir = Path(config.config_file_path).resolve().parent
+        path = catalog_dir(config.extra, config_dir)
+        try:
+            catalog = Catalog.load(path)
+        except KbError as error:
+            raise PluginError(f"the catalog at {path} is invalid:\n{error.render()}") from error
+        settings = site_settings(config.extra, config_dir, config.use_directory_urls)
+        _site = SiteContext(catalog, settings).in_language(lang)
+        log.info(f"kb: {len(catalog)} entries and {len(catalog.topics)} topics from {path}")
+    config.extra[PREFIX_KEY] = site_prefix(lang)
+    config.extra["alternate"] = alternate_links(lang)  # the language switch in the header
     config.nav = site_nav(_site)
-    log.info(f"kb: {len(catalog)} entries and {len(catalog.topics)} topics from {path}")
     return config
 
 
@@ -65,6 +83,11 @@ def on_files(files: Files, config: MkDocsConfig) -> Files:
     return files
 
 
+def on_page_read_source(page: Page, config: MkDocsConfig) -> str | None:
+    """In another language, a hand-written page is read from its translation, if it has one."""
+    return translated_source(config, page.file.src_uri, _context().lang)
+
+
 def on_page_markdown(markdown: str, page: Page, config: MkDocsConfig, files: Files) -> str:
     """Fill the home page's markers; set every generated HTML block aside for rendering."""
     if page.file.src_uri == urls.HOME:
@@ -76,6 +99,13 @@ def on_page_markdown(markdown: str, page: Page, config: MkDocsConfig, files: Fil
 def on_page_content(html: str, page: Page, config: MkDocsConfig, files: Files) -> str:
     """Put the generated HTML blocks back into the rendered page."""
     return restore(html, _stashed.pop(page.file.src_uri, []))
+
+
+def on_post_build(config: MkDocsConfig) -> None:
+    """After the site in the default language, the site in each other language below it."""
+    context = _context()
+    if context.lang == LANGUAGES[0]:
+        build_other_languages(config, context)
 
 
 def on_serve(server: LiveReloadServer, config: MkDocsConfig, builder) -> LiveReloadServer:  # noqa: ANN001

@@ -10,6 +10,7 @@ from kb.models import KINDS
 from kb.site import urls
 from kb.site.context import SiteContext
 from kb.site.entry_page import render_entry_page
+from kb.site.glossary_page import render_glossary_page
 from kb.site.graph_data import full_graph_data
 from kb.site.graph_page import render_graph_page
 from kb.site.html import json_for_script
@@ -38,7 +39,8 @@ def index_files(ctx: SiteContext) -> dict[str, str]:
         urls.TOPICS_INDEX: render_topics_index(ctx),
         urls.METHODS_INDEX: render_methods_index(ctx),
         urls.CATALOG_INDEX: render_catalog_index(ctx),
-        urls.TAGS: render_tags_page(),
+        urls.TAGS: render_tags_page(ctx),
+        urls.GLOSSARY: render_glossary_page(ctx),
         urls.TIMELINE: render_timeline_page(ctx),
         urls.TIMELINE_PLOT: timeline_plot_svg(ctx),
         urls.GRAPH: render_graph_page(ctx),

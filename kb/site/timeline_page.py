@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from kb.models import KINDS, Entry
 from kb.site import urls
 from kb.site.context import SiteContext
-from kb.site.fragments import block, byline, front_matter, heading
+from kb.site.fragments import block, byline, front_matter, heading, kind_badge
 from kb.site.html import data_attrs, esc
 
 SRC = urls.TIMELINE
@@ -61,39 +61,46 @@ def year_anchor(year: int) -> str:
 def render_timeline_page(ctx: SiteContext) -> str:
     timeline = group_by_year(list(ctx.catalog), ctx.settings.first_timeline_year)
     first, last = min(timeline.years), max(timeline.years)
+    title = ctx.t("timeline.title")
     parts = [
-        front_matter("Timeline", hide=["navigation"]),
-        "# Timeline\n\n",
-        f"Every entry by the year it was first released, {first}–{last}. "
-        "Filter by kind or topic; the counts update as you choose.\n\n",
-        f"![Entries per year, stacked by kind]({urls.TIMELINE_PLOT})\n\n",  # beside timeline.md
+        front_matter(title, hide=["navigation"]),
+        f"# {title}\n\n",
+        ctx.t("timeline.intro", first=first, last=last) + "\n\n",
+        f"![{ctx.t('timeline.plot_alt')}]({urls.TIMELINE_PLOT})\n\n",  # beside timeline.md
         block(_filters(ctx)),
     ]
     if timeline.earlier:
-        parts.append(heading(f"Before {first}", anchor="year-earlier", searchable=False))
+        parts.append(heading(ctx.t("timeline.before", year=first), anchor="year-earlier",
+                             searchable=False))
         parts.append(block(_year_list(ctx, timeline.earlier, "earlier")))
     for year, entries in timeline.years.items():
         parts.append(heading(str(year), anchor=year_anchor(year), searchable=False))
         parts.append(block(_year_list(ctx, entries, str(year))))
     if timeline.undated:
-        parts.append(heading("Undated", anchor="year-undated", searchable=False))
+        parts.append(heading(ctx.t("timeline.undated"), anchor="year-undated",
+                             searchable=False))
         parts.append(block(_year_list(ctx, timeline.undated, "undated")))
     return "".join(parts)
 
 
 def _filters(ctx: SiteContext) -> str:
     kinds = [k for k in KINDS if any(e.kind == k for e in ctx.catalog)]
-    kind_options = "".join(f'<option value="{esc(k)}">{esc(k)}</option>' for k in kinds)
+    kind_options = "".join(f'<option value="{esc(k)}">{esc(ctx.t(f"badge.{k}"))}</option>'
+                           for k in kinds)
     topic_options = "".join(
-        f'<option value="{esc(topic_id)}">{"— " * depth}{esc(ctx.catalog.topics[topic_id].title)}'
-        "</option>" for topic_id, depth in ctx.topics_depth_first())
+        f'<option value="{esc(topic_id)}">{"— " * depth}'
+        f"{esc(ctx.topic_title(ctx.catalog.topics[topic_id]))}</option>"
+        for topic_id, depth in ctx.topics_depth_first())
+    say = {key: esc(ctx.t(f"timeline.{key}")) for key in
+           ("kind", "topic", "all_kinds", "all_topics", "entry_one", "entry_many")}
     return (
         '<div class="kb-filters" id="kb-timeline-filters">'
-        '<label>Kind <select id="kb-filter-kind"><option value="">all kinds</option>'
-        f"{kind_options}</select></label> "
-        '<label>Topic <select id="kb-filter-topic"><option value="">all topics</option>'
-        f"{topic_options}</select></label> "
-        '<output id="kb-timeline-count" aria-live="polite"></output></div>')
+        f'<label>{say["kind"]} <select id="kb-filter-kind">'
+        f'<option value="">{say["all_kinds"]}</option>{kind_options}</select></label> '
+        f'<label>{say["topic"]} <select id="kb-filter-topic">'
+        f'<option value="">{say["all_topics"]}</option>{topic_options}</select></label> '
+        f'<output id="kb-timeline-count" aria-live="polite" data-one="{say["entry_one"]}" '
+        f'data-many="{say["entry_many"]}"></output></div>')
 
 
 def _year_list(ctx: SiteContext, entries: list[Entry], label: str) -> str:
@@ -102,11 +109,12 @@ def _year_list(ctx: SiteContext, entries: list[Entry], label: str) -> str:
         topics = sorted({a for t in entry.topics for a in ctx.topic_ancestors(t)})
         attrs = data_attrs({"kind": entry.kind, "topics": topics})
         items.append(
-            f'<li class="kb-timeline-item"{attrs}><span class="kb-badge kb-badge--'
-            f'{esc(entry.kind)}">{esc(entry.kind)}</span> {ctx.entry_link(SRC, entry.id)}'
-            f' <span class="kb-byline">{byline(entry)}</span></li>')
+            f'<li class="kb-timeline-item"{attrs}>{kind_badge(ctx, entry.kind)} '
+            f"{ctx.entry_link(SRC, entry.id)}"
+            f' <span class="kb-byline">{byline(entry, ctx.t("list.et_al"))}</span></li>')
     empty_hidden = " hidden" if entries else ""
+    empty = ctx.t("timeline.no_match" if entries else "timeline.no_entries")
     return (f'<div class="kb-timeline-year" data-year="{esc(label)}">'
             f'<ul class="kb-list">{"".join(items)}</ul>'
-            f'<p class="kb-empty"{empty_hidden}>No entries{" match" if entries else ""}.</p>'
+            f'<p class="kb-empty"{empty_hidden}>{esc(empty)}</p>'
             "</div>")

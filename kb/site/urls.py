@@ -13,6 +13,7 @@ from kb.models import Entry
 
 HOME = "index.md"
 GUIDE = "guide.md"
+GLOSSARY = "glossary.md"
 TIMELINE = "timeline.md"
 TIMELINE_PLOT = "assets/generated/entries-per-year.svg"
 GRAPH = "graph.md"

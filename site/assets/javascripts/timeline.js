@@ -28,7 +28,11 @@
         if (empty) empty.hidden = visible > 0;
         shown += visible;
       });
-      if (count) count.textContent = shown + (shown === 1 ? " entry" : " entries");
+      // The words come from the page, in its language: data-one="{n} entry", data-many.
+      if (count) {
+        var words = (shown === 1 ? count.dataset.one : count.dataset.many) || "{n}";
+        count.textContent = words.replace("{n}", shown);
+      }
       var next = new URLSearchParams();
       if (kind) next.set("kind", kind);
       if (topic) next.set("topic", topic);
