@@ -37,6 +37,10 @@ _NEEDS_ESCAPE = re.compile(r'["\\\x00-\x1f\x7f-\x9f]')  # characters a "…" sca
 
 
 _UNREADABLE = object()  # what _load gives for text that does not parse
+# A string YAML reads back as itself when written plain: a letter first, then words and
+# a little punctuation, never ": " or " #"; minus the words YAML 1.1 reads as booleans/null.
+_PLAIN = re.compile(r"^[^\W\d_][\w .,()'/&+-]*(?<![ :])$")
+_YAML_WORDS = frozenset({"y", "n", "yes", "no", "on", "off", "true", "false", "null"})
 # libyaml's loader and dumper when PyYAML has them: ten times faster, same YAML.
 _LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 _DUMPER = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
@@ -61,6 +65,8 @@ def _scalar(value: object) -> str:
     Where PyYAML would single-quote, double quotes are used when nothing needs escaping, as
     people write them (``arxiv: "2006.11239"``, ``title: "DDIM: …"``).
     """
+    if isinstance(value, str) and _PLAIN.match(value) and value.lower() not in _YAML_WORDS:
+        return value  # what PyYAML writes for it too, without asking it (thousands a second)
     text = yaml.dump(value, Dumper=_DUMPER, allow_unicode=True, width=10**6,
                      default_flow_style=True)
     text = text.removesuffix("\n...\n").removesuffix("\n")

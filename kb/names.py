@@ -24,6 +24,7 @@ the comma form (``Le Roux, Nicolas``, ``Daumé III, Hal``, ``van den Oord, Aäro
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -154,6 +155,7 @@ def _raw_parts(text: str) -> Name:
                 suffix=_join(_words(commas[1])))
 
 
+@functools.lru_cache(maxsize=1 << 16)  # a large bibliography names the same people often
 def parse_name(text: str, to_text: Callable[[str], str] = _unbrace) -> Name:
     """The parts of a catalog (or, with ``to_text=latex_to_text``, a BibTeX) name."""
     raw = _raw_parts(text)
