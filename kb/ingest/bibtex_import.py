@@ -7,9 +7,9 @@ fields (:mod:`kb.ingest.bibtex_fields`) under a new id: :func:`kb.text.entry_slu
 
 A record is already there when the catalog (or an earlier record of the files) has the same
 work (:mod:`kb.ingest.same_work`: arXiv id, DOI, or title with year and first author), the
-same citation key (``citekey``, or the key ``kb export bibtex`` gives an entry without one —
-so our own export, methods included, imports as nothing new), or the same URL (web pages and
-repos have none of the others).
+same citation key and title (``citekey``, or the key ``kb export bibtex`` gives an entry
+without one — so our own export, methods included, imports as nothing new), or the same URL
+(web pages and repos have none of the others).
 
 Every problem of every record is found in one pass. Without ``skip_invalid`` any problem
 raises :class:`BibtexInvalid` listing them all and nothing is written; with it the records
@@ -32,7 +32,7 @@ from kb.ingest.bibtex_fields import BIB_FIELD_OF, entry_data
 from kb.ingest.bibtex_read import BibFiles, BibRecord, BibtexInvalid, read_bibtex_files
 from kb.ingest.same_work import Match, WorkIndex
 from kb.models import Entry
-from kb.text import STOPWORDS, ascii_word, entry_slug
+from kb.text import STOPWORDS, ascii_word, entry_slug, normalize_title
 
 TITLE_SLUG_WORDS = 5
 
@@ -83,6 +83,10 @@ def new_id_base(authors: list[str], year: int | None, title: str) -> str:
     return entry_slug(authors, year, title)
 
 
+def _key_and_title(key: str, entry: Entry) -> str:
+    return f"{key.lower()}\n{normalize_title(entry.title)}"
+
+
 def _url_key(url: str | None) -> str | None:
     return url.lower().split("://", 1)[-1].rstrip("/") if url else None
 
@@ -97,15 +101,15 @@ class KnownWorks:
 
     def add(self, entry: Entry, key: str) -> None:
         self.works.add(entry)
-        self.keys.setdefault(key.lower(), entry.id)
+        self.keys.setdefault(_key_and_title(key, entry), entry.id)
         if url := _url_key(entry.url):
             self.urls.setdefault(url, entry.id)
 
     def find(self, entry: Entry, key: str) -> Match | None:
         if match := self.works.find_entry(entry):
             return match
-        if key.lower() in self.keys:
-            return Match(self.keys[key.lower()], "citation key", key)
+        if (both := _key_and_title(key, entry)) in self.keys:
+            return Match(self.keys[both], "citation key and title", key)
         url = _url_key(entry.url)
         return Match(self.urls[url], "URL", url) if url in self.urls else None
 
