@@ -41,10 +41,10 @@ def bibtex(bib_files: tuple[Path, ...], catalog_path: str, topics: tuple[str, ..
 
     The files are read together, as BibTeX reads \\bibliography{a,b}: an @string of the
     first serves the second. A record is already there when an entry has its arXiv id, DOI,
-    title with the same year and first author, citation key and title, or URL. Every problem of every
-    record is reported at once; without --skip-invalid any problem means nothing is
-    written. Exit code 0 when something was added or everything was already there, 1 when
-    nothing could be added.
+    title with the same year and first author, citation key and title, or URL. Every
+    problem of every record is reported at once; without --skip-invalid any problem means
+    nothing is written. Exit code 0 when something was added or everything was already
+    there, 1 when nothing could be added.
 
     \b
     Examples:
