@@ -4,14 +4,15 @@
 kept) with three things added: the endpoint is a setting (``KB_ARXIV_API_URL``), every request
 has a timeout (``arxiv`` 4.0.2 calls ``session.get`` without one, so a silent server would hang
 us for ever), and an answer that is not a well-formed Atom feed is an error instead of looking
-like "no results". :func:`fetch_arxiv` turns every fault into one :class:`NetworkError`.
+like "no results". :func:`search_arxiv` turns every fault into one :class:`NetworkError`;
+:func:`fetch_arxiv` asks for papers by id with it.
 """
 
 from __future__ import annotations
 
 import functools
 import logging
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from typing import TYPE_CHECKING
 
 from kb.errors import NetworkError
@@ -131,6 +132,39 @@ def _match_key(arxiv_id: str) -> str:
     return (archive.split(".")[0] + sep + number) if sep else archive
 
 
+def search_arxiv(client: arxiv.Client, search: arxiv.Search,
+                 settings: ApiSettings) -> Iterator[arxiv.Result]:
+    """``client.results(search)``, each fault of arXiv or the network made a
+    :class:`NetworkError` (exit code 2) naming the endpoint and how often it was tried.
+
+    Shared by :func:`fetch_arxiv` (ids) and :mod:`kb.discover.listing` (a query's listing), so
+    both say the same thing for the same fault.
+    """
+    import arxiv
+    import requests
+
+    url = settings.arxiv_url
+    tries = settings.arxiv_retries + 1
+    client.error_detail = None
+    try:
+        yield from client.results(search)
+    except arxiv.HTTPError as exc:
+        detail = f": {client.error_detail}" if client.error_detail else ""
+        raise NetworkError(f"arXiv answered HTTP {exc.status}{detail} (tried {tries} "
+                           "times)", path=url, code="E503") from None
+    except arxiv.UnexpectedEmptyPageError:
+        raise NetworkError(f"arXiv sent an empty page in the middle of the results "
+                           f"(tried {tries} times)", path=url, code="E503") from None
+    except MalformedFeed as exc:
+        raise NetworkError(f"arXiv's answer is not a usable feed: {exc}", path=url,
+                           code="E503") from None
+    except requests.RequestException as exc:
+        # arxiv.Client retries refused and failed connections, not read timeouts.
+        retried = isinstance(exc, requests.ConnectionError)
+        raise request_failure(exc, "arXiv", url, settings.timeout,
+                              tries if retried else 1) from None
+
+
 def fetch_arxiv(ids: Iterable[str], settings: ApiSettings | None = None
                 ) -> dict[str, arxiv.Result]:
     """The arXiv record of each canonical id in ``ids``, keyed by that id.
@@ -139,7 +173,6 @@ def fetch_arxiv(ids: Iterable[str], settings: ApiSettings | None = None
     does not know one of the ids; then nothing is returned at all.
     """
     import arxiv
-    import requests
 
     settings = settings or ApiSettings.from_env()
     wanted = list(dict.fromkeys(ids))
@@ -148,27 +181,8 @@ def fetch_arxiv(ids: Iterable[str], settings: ApiSettings | None = None
     for start in range(0, len(wanted), IDS_PER_REQUEST):
         chunk = wanted[start:start + IDS_PER_REQUEST]
         search = arxiv.Search(id_list=chunk, max_results=len(chunk))
-        url = settings.arxiv_url
-        tries = settings.arxiv_retries + 1
-        client.error_detail = None
-        try:
-            for result in client.results(search):
-                found[_match_key(result.get_short_id())] = result
-        except arxiv.HTTPError as exc:
-            detail = f": {client.error_detail}" if client.error_detail else ""
-            raise NetworkError(f"arXiv answered HTTP {exc.status}{detail} (tried {tries} "
-                               "times)", path=url, code="E503") from None
-        except arxiv.UnexpectedEmptyPageError:
-            raise NetworkError(f"arXiv sent an empty page in the middle of the results "
-                               f"(tried {tries} times)", path=url, code="E503") from None
-        except MalformedFeed as exc:
-            raise NetworkError(f"arXiv's answer is not a usable feed: {exc}", path=url,
-                               code="E503") from None
-        except requests.RequestException as exc:
-            # arxiv.Client retries refused and failed connections, not read timeouts.
-            retried = isinstance(exc, requests.ConnectionError)
-            raise request_failure(exc, "arXiv", url, settings.timeout,
-                                  tries if retried else 1) from None
+        for result in search_arxiv(client, search, settings):
+            found[_match_key(result.get_short_id())] = result
     unknown = [arxiv_id for arxiv_id in wanted if _match_key(arxiv_id) not in found]
     if unknown:
         raise NetworkError(f"arXiv does not know {', '.join(unknown)} (it answered no record "
