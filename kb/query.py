@@ -3,6 +3,10 @@
 Text search matches every word of the query, ignoring case and accents, as a substring of the
 title, abstract, notes, authors, tags and id — so a Chinese word is found inside Chinese notes
 without any word segmentation.
+
+``like=ID`` asks for the entries similar by content to ``ID`` instead (tf-idf cosine on title,
+abstract and notes, Chinese segmented: :mod:`kb.discover.similar`), most similar first; the
+other filters still apply, and ``sort`` is ignored. :func:`similarity_of` gives the scores.
 """
 
 from __future__ import annotations
@@ -55,6 +59,8 @@ class Query:
     year: str | int | tuple[int, int] | None = None
     sort: str = "year"
     reverse: bool = False
+    like: str | None = None
+    limit: int | None = None
 
     def __post_init__(self) -> None:
         if self.kind is not None and self.kind not in KINDS:
@@ -64,6 +70,8 @@ class Query:
             raise KbError(f"unknown sort key '{self.sort}': use {' or '.join(SORT_KEYS)}",
                           code="E021")
         self.year = parse_years(self.year)
+        if self.limit is not None and self.limit < 1:
+            raise KbError(f"--limit must be at least 1, not {self.limit}", code="E022")
 
 
 def search_text(entry: Entry) -> str:
@@ -99,6 +107,10 @@ def run_query(catalog: Catalog, q: Query) -> list[Entry]:
     if q.topic and q.topic not in catalog.topics:
         raise KbError(f"unknown topic '{q.topic}'", code="E203")
     words = fold(q.text).split() if q.text else []
+    if q.like:
+        similar = similarity_of(catalog, q.like)
+        found = [catalog.get(i) for i in similar if _matches(catalog.get(i), q, topics, words)]
+        return found[:q.limit] if q.limit else found
     found = [e for e in catalog if _matches(e, q, topics, words)]
     if q.sort == "year":
         found.sort(key=lambda e: (e.year or 9999, e.date or dt.date.max, e.title.casefold()))
@@ -108,4 +120,13 @@ def run_query(catalog: Catalog, q: Query) -> list[Entry]:
         found.sort(key=lambda e: e.id)
     if q.reverse:
         found.reverse()
-    return found
+    return found[:q.limit] if q.limit else found
+
+
+def similarity_of(catalog: Catalog, entry_id: str) -> dict[str, float]:
+    """Entry id → its content similarity to ``entry_id`` (> 0), most similar first."""
+    from kb.discover.similar import ContentIndex
+
+    catalog.get(entry_id)  # an unknown id is one clear error, with near matches
+    index = ContentIndex.for_catalog(catalog)
+    return {s.id: s.similarity for s in index.similar(entry_id, limit=None)}

@@ -50,13 +50,19 @@ def validate(catalog_path: str, quiet: bool) -> None:
 @click.option("--sort", type=click.Choice(["year", "title", "id"]), default="year",
               show_default=True, help="Sort key (year: oldest first).")
 @click.option("--reverse", is_flag=True, help="Reverse the order (newest first).")
+@click.option("--like", metavar="ID", help="Entries similar by content to ID (tf-idf cosine "
+              "on title, abstract and notes), most similar first; --sort is ignored.")
+@click.option("--limit", type=int, metavar="N", help="At most N entries (with --like: 10 "
+              "unless given).")
 @click.option("--format", "fmt", type=click.Choice(FORMATS), default="table",
               show_default=True)
 def query(text: str | None, catalog_path: str, kind: str | None, tag: str | None,
           topic: str | None, method: str | None, author: str | None, year: str | None,
-          sort: str, reverse: bool, fmt: str) -> None:
+          sort: str, reverse: bool, like: str | None, limit: int | None, fmt: str) -> None:
     """Find entries. TEXT matches every word in title, abstract, notes, authors and tags,
-    ignoring case and accents (Chinese words are found inside Chinese notes).
+    ignoring case and accents (Chinese words are found inside Chinese notes). --like ID
+    finds the entries whose text is most like ID's, Chinese notes segmented by jieba; the
+    table and JSON then show each one's similarity (0 … 1).
 
     \b
     Examples:
@@ -65,13 +71,21 @@ def query(text: str | None, catalog_path: str, kind: str | None, tag: str | None
       kb query --topic surveys --sort year --reverse --format ids
       kb query --method ddim --format json
       kb query --tag distillation --format bibtex > distillation.bib
+      kb query --like song-2020-denoising --limit 5
     """
     from kb.catalog import Catalog
 
     catalog = Catalog.load(catalog_path)
+    if like and limit is None:
+        limit = 10
     found = catalog.query(text, kind=kind, tag=tag, topic=topic, method=method, author=author,
-                          year=year, sort=sort, reverse=reverse)
-    render_entries(found, fmt)
+                          year=year, sort=sort, reverse=reverse, like=like, limit=limit)
+    if like:
+        from kb.query import similarity_of
+
+        render_entries(found, fmt, similarity=similarity_of(catalog, like))
+    else:
+        render_entries(found, fmt)
 
 
 @click.command()

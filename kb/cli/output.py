@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import json
 import sys
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
 import click
 
@@ -22,9 +22,13 @@ def dump_yaml(data: object) -> str:
     return yaml.safe_dump(data, allow_unicode=True, sort_keys=False, width=100)
 
 
-def render_entries(entries: Sequence[Entry], fmt: str) -> None:
+def render_entries(entries: Sequence[Entry], fmt: str,
+                   similarity: Mapping[str, float] | None = None) -> None:
+    """``similarity`` (``kb query --like``) adds a column to the table, a key to the JSON."""
     if fmt == "json":
-        click.echo(json.dumps([e.as_dict() for e in entries], ensure_ascii=False, indent=2))
+        rows = [e.as_dict() | ({"similarity": similarity.get(e.id, 0.0)} if similarity
+                               is not None else {}) for e in entries]
+        click.echo(json.dumps(rows, ensure_ascii=False, indent=2))
     elif fmt == "yaml":
         click.echo(dump_yaml([e.as_dict() for e in entries]), nl=False)
     elif fmt == "ids":
@@ -35,19 +39,24 @@ def render_entries(entries: Sequence[Entry], fmt: str) -> None:
 
         click.echo(entries_text(entries, fmt), nl=False)
     else:
-        _render_table(entries)
+        _render_table(entries, similarity)
 
 
-def _render_table(entries: Sequence[Entry]) -> None:
+def _render_table(entries: Sequence[Entry],
+                  similarity: Mapping[str, float] | None = None) -> None:
     from rich.console import Console
     from rich.table import Table
 
     table = Table(show_lines=False, header_style="bold")
-    for column in ("id", "kind", "year", "title", "authors"):
+    columns = ("id", "kind", "year", "title", "authors")
+    for column in (("similarity", *columns) if similarity is not None else columns):
         table.add_column(column, overflow="fold")
     for entry in entries:
         authors = ", ".join(entry.authors[:3]) + (" et al." if len(entry.authors) > 3 else "")
-        table.add_row(entry.id, entry.kind, str(entry.year or ""), entry.title, authors)
+        row = (entry.id, entry.kind, str(entry.year or ""), entry.title, authors)
+        if similarity is not None:
+            row = (f"{similarity.get(entry.id, 0.0):.3f}", *row)
+        table.add_row(*row)
     console = Console(soft_wrap=not sys.stdout.isatty())
     console.print(table)
     console.print(f"{len(entries)} entr{'y' if len(entries) == 1 else 'ies'}", style="dim")

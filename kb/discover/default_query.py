@@ -8,8 +8,9 @@ does not speak for a topic) joins the query, most frequent topics first, togethe
 term that the most entry titles share (``diffusion`` in this catalog), which no topic owns.
 So the query follows the catalog: add a topic on audio with its papers and "speech" or
 "audio" joins. Words that say nothing of a subject (:data:`GENERIC`: "model", "learning",
-"survey" …) are left out; this catalog's query is ``diffusion, sampling, editing, dall,
-guidance, score, audio, convergence, flow matching, consistency``.
+"survey" …) are left out. For the shipped catalog the query reads like ``diffusion OR
+sampling OR editing OR guidance OR score OR audio OR "flow matching" …`` (``kb discover``
+prints it).
 """
 
 from __future__ import annotations

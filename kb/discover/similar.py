@@ -10,12 +10,13 @@ Chinese notes are segmented by jieba (:mod:`kb.discover.tokens`), so a Chinese n
 Chinese query share words. ``kb query --like ID`` and the "Similar by content" list of entry
 pages both ask :meth:`ContentIndex.similar`.
 
->>> index = ContentIndex.of(catalog)
+>>> index = ContentIndex.for_catalog(catalog)
 >>> [(s.id, round(s.similarity, 2)) for s in index.similar("song-2020-denoising", 3)]
 """
 
 from __future__ import annotations
 
+import weakref
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
@@ -24,7 +25,12 @@ from kb.discover.features import content_vectorizer, entry_text
 from kb.errors import unknown_id
 
 if TYPE_CHECKING:
+    from kb.catalog import Catalog
     from kb.models import Entry
+
+# One index per loaded catalog (by identity: a Catalog is not hashable), dropped with it:
+# `kb query --like` and every entry page of a build share it.
+_INDEXES: dict[int, tuple[weakref.ref, ContentIndex]] = {}
 
 
 @dataclass(frozen=True)
@@ -50,6 +56,16 @@ class ContentIndex:
         vectorizer = content_vectorizer(min_df=1)
         matrix = vectorizer.fit_transform(texts) if any(t.strip() for t in texts) else None
         return cls([entry.id for entry in entries], vectorizer, matrix)
+
+    @classmethod
+    def for_catalog(cls, catalog: Catalog) -> ContentIndex:
+        """The index of ``catalog``, made once per loaded catalog."""
+        key = id(catalog)
+        if key in _INDEXES and _INDEXES[key][0]() is catalog:
+            return _INDEXES[key][1]
+        index = cls.of(catalog)
+        _INDEXES[key] = (weakref.ref(catalog, lambda _: _INDEXES.pop(key, None)), index)
+        return index
 
     def similar(self, entry_id: str, limit: int | None = 10,
                 min_similarity: float = 0.0) -> list[Similar]:

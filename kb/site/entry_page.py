@@ -16,6 +16,7 @@ from kb.site.fragments import block, entry_list, front_matter, heading
 from kb.site.graph_data import neighbourhood_data
 from kb.site.html import esc, external_link, json_for_script, link
 from kb.site.markdown_text import render_markdown
+from kb.site.similar_content import similar_section
 from kb.site.timeline_page import year_anchor
 
 
@@ -29,6 +30,7 @@ def render_entry_page(ctx: SiteContext, entry: Entry) -> str:
         sources_section(entry),
         citations_section(ctx, src, entry),
         related_section(ctx, src, entry),
+        similar_section(ctx, src, entry),
         neighbourhood_section(ctx, src, entry),
         timeline_section(ctx, src, entry),
         bibtex_section(ctx, entry),
