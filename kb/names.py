@@ -61,8 +61,8 @@ def _split_top(text: str, separators: str) -> list[tuple[str, str]]:
             depth += 1
         elif char == "}":
             depth = max(depth - 1, 0)
-        elif depth == 0 and char in separators:
-            pieces.append((text[start:index], char))
+        elif depth == 0 and char in separators and text[index - 1:index] != "\\":
+            pieces.append((text[start:index], char))  # (``\~n`` is ñ, not a tie)
             start = index + 1
     pieces.append((text[start:], ""))
     return pieces

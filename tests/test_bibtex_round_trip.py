@@ -52,9 +52,10 @@ def summary(text: str) -> dict[str, tuple]:
 def unchanged(before: dict[str, tuple], after: dict[str, tuple], keys: list[str],
               part: int) -> float:
     """The share of ``keys`` whose ``part`` is the same after; a field the original did not
-    have (pages, volume) counts as unchanged when the export has it from a crossref parent."""
+    have (authors, pages, volume) counts as unchanged when the export has it from a crossref
+    parent (pybtex does not follow crossref; BibTeX does)."""
     same = sum(1 for k in keys if k in after and (
-        before[k][part] == after[k][part] or (part >= 3 and before[k][part] is None)))
+        before[k][part] == after[k][part] or (part >= 2 and not before[k][part])))
     return same / len(keys)
 
 

@@ -72,6 +72,9 @@ def test_tex_accents_decide_case_and_convert() -> None:
     from kb.ingest.bibtex_read import latex_to_text
 
     assert parse_name(r"Sch{\"o}lkopf, Bernhard", latex_to_text).family == "Schölkopf"
+    # "\~n" is ñ, not a tie between two words
+    assert parse_name(r"Silva-Mu\~noz, Mois\'es", latex_to_text) == Name(
+        given="Moisés", family="Silva-Muñoz")
     # {\"u}ber is a lower-case word: a particle, as BibTeX reads it
     assert parse_name(r"Hans {\"u}ber Alles", latex_to_text) == Name(
         given="Hans", particle="über", family="Alles")
