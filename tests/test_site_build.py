@@ -107,6 +107,41 @@ def test_search_index_segments_chinese_and_knows_both_languages(fixture_site: Pa
     assert any("DDIM" in doc["title"] for doc in index["docs"])
 
 
+def test_one_build_writes_english_at_the_root_and_zh_tw_below(fixture_site: Path) -> None:
+    page = "entries/song-2020-denoising/index.html"
+    english = (fixture_site / page).read_text(encoding="utf-8")
+    chinese = (fixture_site / "zh-TW" / page).read_text(encoding="utf-8")
+    assert '<html lang="en"' in english and '<html lang="zh-TW"' in chinese
+    assert ">摘要<" not in english and re.search(r'<h2 id="abstract">摘要', chinese)
+    # the switch leads to the same page in the other language, and back
+    assert 'href="../../zh-TW/entries/song-2020-denoising/" hreflang="zh-TW"' in english
+    assert 'href="../../../entries/song-2020-denoising/" hreflang="en"' in chinese
+    assert "基本觀念" not in english  # topic titles: title_zh only on the zh-TW site
+    home = (fixture_site / "zh-TW" / "index.html").read_text(encoding="utf-8")
+    assert "如何使用" in home and "<!-- kb:" not in home  # site/zh-TW/index.md, filled
+    index = json.loads((fixture_site / "zh-TW/search/search_index.json").read_text("utf-8"))
+    assert index["config"]["lang"] == ["en", "zh"]
+    titles = [doc["title"] for doc in index["docs"]]
+    assert "如何\u200b使用" in titles  # the zh-TW headings, segmented by jieba
+    assert not (fixture_site / "zh-TW" / "zh-TW").exists()
+
+
+def test_a_failing_translation_fails_the_build_and_keeps_the_previous_site(
+        tmp_path: Path) -> None:
+    """The zh-TW site is built in a forked process; its failure is the build's failure."""
+    docs = tmp_path / "docs"
+    shutil.copytree(REPO / "site", docs)
+    with (docs / "zh-TW" / "guide.md").open("a", encoding="utf-8") as guide:
+        guide.write("\n[壞掉的連結](no-such-page.md)\n")  # a warning, in strict mode an error
+    config = _config_copy(tmp_path, docs)
+    site = tmp_path / "public"
+    site.mkdir()
+    (site / "previous.html").write_text("old", encoding="utf-8")
+    with pytest.raises(KbError, match="the site in zh-TW failed"):
+        build_site(config, catalog_dir=SITE_CATALOG, site_dir=site)
+    assert [p.name for p in site.iterdir()] == ["previous.html"]
+
+
 def test_entry_pages_stay_out_of_the_sidebar(fixture_site: Path) -> None:
     def primary_nav(page: str) -> str:
         html = (fixture_site / page / "index.html").read_text(encoding="utf-8")

@@ -17,6 +17,7 @@ from pathlib import Path
 
 from kb.catalog import Catalog
 from kb.errors import KbError
+from kb.site.languages import PARALLEL_KEY
 
 DEFAULT_CONFIG = Path("mkdocs.yml")
 # Material prints a banner about MkDocs 2.0 on every run; it is noise for kb's users.
@@ -45,6 +46,7 @@ def build_site(config_file: Path = DEFAULT_CONFIG, *, catalog_dir: Path | None =
         config = load_config(str(config_file), strict=strict)
     except MkDocsException as error:
         raise KbError(f"{config_file}: {error}", path=config_file, code="E701") from error
+    config.extra[PARALLEL_KEY] = True  # the other languages beside English (kb.site.languages)
     if catalog is not None:
         config.extra["catalog"] = str(catalog.root.resolve())
     else:

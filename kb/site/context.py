@@ -31,6 +31,9 @@ class SiteContext:
     catalog: Catalog
     settings: SiteSettings = field(default_factory=SiteSettings)
     lang: str = DEFAULT_LANGUAGE
+    # Per-entry results that do not depend on the language (related entries, BibTeX), kept
+    # for the site in the next language: the same dict is shared by :meth:`in_language`.
+    _memo: dict[tuple[str, str], object] = field(default_factory=dict, repr=False)
 
     # -- the site's own words ---------------------------------------------------------------
 
@@ -80,7 +83,10 @@ class SiteContext:
 
     def related(self, entry_id: str) -> list[Related]:
         """The entries most related to ``entry_id``, best first (:mod:`kb.graph.related`)."""
-        return self.graph.related(entry_id, limit=self.settings.related_count)
+        key = ("related", entry_id)
+        if key not in self._memo:
+            self._memo[key] = self.graph.related(entry_id, limit=self.settings.related_count)
+        return self._memo[key]
 
     @cached_property
     def edges(self) -> list[tuple[str, str, str]]:
@@ -112,7 +118,10 @@ class SiteContext:
         """The entry's BibTeX record, with the key ``kb export`` gives it."""
         from kb.export.bibtex import bibtex_record
 
-        return bibtex_record(entry, self.bibtex_keys[entry.id])
+        key = ("bibtex", entry.id)
+        if key not in self._memo:
+            self._memo[key] = bibtex_record(entry, self.bibtex_keys[entry.id])
+        return self._memo[key]
 
     # -- the topic tree ---------------------------------------------------------------------
 
@@ -123,6 +132,13 @@ class SiteContext:
         for topic in self.catalog.topics.values():
             children[topic.parent].append(topic.id)
         return dict(children)
+
+    @cached_property
+    def timeline_svg(self) -> str:
+        """Entries per year, stacked by kind, as an SVG (matplotlib; made once per build)."""
+        from kb.graph.timeline_plot import timeline_figure_bytes
+
+        return timeline_figure_bytes(self.graph.timeline(), "svg", by="kind").decode("utf-8")
 
     @cached_property
     def newest_year(self) -> int | None:

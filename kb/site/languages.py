@@ -8,15 +8,24 @@ process, into ``<site_dir>/<lang>/``: the same ``mkdocs.yml`` with ``theme.langu
 :class:`SiteContext` handed over in ``extra`` so the catalog, its graph and its BibTeX keys are
 not made twice. So ``kb build``, ``mkdocs build`` and ``mkdocs serve`` all write both.
 
+``kb build`` (:func:`kb.site.build.build_site`, which sets ``extra.kb_languages_in_parallel``)
+starts the other languages as soon as the English pages are made, in a forked process, so on
+two cores both sites are built in about the time of one (:func:`start_other_languages`);
+``mkdocs build`` and ``mkdocs serve`` build them one after the other.
+
 Hand-written pages (``site/index.md``, ``site/guide.md``) have their translation at the same
 path under ``site/<lang>/``, which the English build excludes (``exclude_docs``).
 """
 
 from __future__ import annotations
 
+import os
+import signal
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from kb.errors import KbError
 from kb.site.i18n import (
     DEFAULT_LANGUAGE,
     LANGUAGES,
@@ -33,6 +42,7 @@ if TYPE_CHECKING:
 
 CONTEXT_KEY = "kb_site_context"  # extra key: the English build's context, for the next build
 PREFIX_KEY = "kb_language_prefix"  # extra key: "" or "zh-TW/", for the language switch
+PARALLEL_KEY = "kb_languages_in_parallel"  # extra key: set by kb build, never while serving
 
 
 def alternate_links(lang: str) -> list[dict[str, str]]:
@@ -76,3 +86,49 @@ def build_other_languages(config: MkDocsConfig, ctx: SiteContext) -> None:
             other.extra["catalog"] = config.extra["catalog"]
         other.extra[CONTEXT_KEY] = ctx.in_language(lang)
         build(other)
+
+
+@dataclass
+class ForkedBuild:
+    """The other languages' build, running in a child process."""
+
+    pid: int
+    errors: int  # the read end of a pipe: the child's error message, if it fails
+
+
+def start_other_languages(config: MkDocsConfig, ctx: SiteContext) -> ForkedBuild | None:
+    """Fork a process that builds the other languages, if ``kb build`` asked for it and the
+    system can fork; else ``None`` (then :func:`build_other_languages` runs after English)."""
+    if not config.extra.get(PARALLEL_KEY) or not hasattr(os, "fork"):
+        return None
+    read, write = os.pipe()
+    pid = os.fork()
+    if pid == 0:  # the child: build, report a failure through the pipe, exit without cleanup
+        os.close(read)
+        code = 0
+        try:
+            build_other_languages(config, ctx)
+        except BaseException as error:  # noqa: BLE001 — every failure must reach the parent
+            os.write(write, (str(error) or type(error).__name__).encode("utf-8"))
+            code = 1
+        finally:
+            os._exit(code)
+    os.close(write)
+    return ForkedBuild(pid, read)
+
+
+def finish_other_languages(forked: ForkedBuild) -> None:
+    """Wait for the forked build; its failure fails this build (E702) with its message."""
+    with os.fdopen(forked.errors, "rb") as pipe:
+        message = pipe.read().decode("utf-8", errors="replace").strip()
+    _, status = os.waitpid(forked.pid, 0)
+    if os.waitstatus_to_exitcode(status) != 0:
+        raise KbError(f"the site in {', '.join(other_languages(DEFAULT_LANGUAGE))} failed: "
+                      f"{message or 'its process ended abnormally'}", code="E702")
+
+
+def stop_other_languages(forked: ForkedBuild) -> None:
+    """The English build failed: end the forked build, its output is thrown away too."""
+    os.kill(forked.pid, signal.SIGTERM)
+    os.waitpid(forked.pid, 0)
+    os.close(forked.errors)

@@ -25,10 +25,14 @@ from kb.site.html_stash import restore, stash
 from kb.site.i18n import LANGUAGES, site_prefix
 from kb.site.languages import (
     PREFIX_KEY,
+    ForkedBuild,
     alternate_links,
     build_language,
     build_other_languages,
+    finish_other_languages,
     handed_context,
+    start_other_languages,
+    stop_other_languages,
     translated_source,
 )
 from kb.site.nav import site_nav
@@ -39,6 +43,7 @@ log = logging.getLogger("mkdocs.plugins.kb")
 
 _site: SiteContext | None = None
 _stashed: dict[str, list[str]] = {}  # page → its HTML blocks, between markdown and content
+_other_languages: ForkedBuild | None = None  # the other languages' build, if forked
 
 
 def on_config(config: MkDocsConfig) -> MkDocsConfig:
@@ -68,11 +73,15 @@ def on_config(config: MkDocsConfig) -> MkDocsConfig:
 
 
 def on_files(files: Files, config: MkDocsConfig) -> Files:
-    """Add every generated page; entry pages stay out of the navigation."""
+    """Add every generated page (entry pages stay out of the navigation); then, under
+    ``kb build``, start the other languages' build beside this one."""
+    global _other_languages
     try:
         generated = generate_site_files(_context())
     except KbError as error:  # e.g. two entries whose BibTeX keys would clash
         raise PluginError(error.render()) from error
+    if _context().lang == LANGUAGES[0]:
+        _other_languages = start_other_languages(config, _context())
     for src, content in generated.items():
         if files.get_file_from_path(src) is not None:
             raise PluginError(f"{config.docs_dir}/{src} clashes with a generated page: "
@@ -102,10 +111,28 @@ def on_page_content(html: str, page: Page, config: MkDocsConfig, files: Files) -
 
 
 def on_post_build(config: MkDocsConfig) -> None:
-    """After the site in the default language, the site in each other language below it."""
+    """After the site in the default language, the site in each other language below it
+    (or, if it was forked, its end)."""
+    global _other_languages
     context = _context()
-    if context.lang == LANGUAGES[0]:
-        build_other_languages(config, context)
+    if context.lang != LANGUAGES[0]:
+        return
+    forked, _other_languages = _other_languages, None
+    try:
+        if forked is not None:
+            finish_other_languages(forked)
+        else:
+            build_other_languages(config, context)
+    except KbError as error:
+        raise PluginError(error.render()) from error
+
+
+def on_build_error(error: Exception) -> None:
+    """A failed build stops the forked build of the other languages."""
+    global _other_languages
+    if _other_languages is not None:
+        stop_other_languages(_other_languages)
+        _other_languages = None
 
 
 def on_serve(server: LiveReloadServer, config: MkDocsConfig, builder) -> LiveReloadServer:  # noqa: ANN001

@@ -27,10 +27,9 @@ from kb.site.timeline_page import render_timeline_page
 
 
 def timeline_plot_svg(ctx: SiteContext) -> str:
-    """Entries per year, stacked by kind, as an SVG the timeline page shows."""
-    from kb.graph.timeline_plot import timeline_figure_bytes
-
-    return timeline_figure_bytes(ctx.graph.timeline(), "svg", by="kind").decode("utf-8")
+    """Entries per year, stacked by kind, as an SVG the timeline page shows (the same in
+    every language: made once, see :attr:`SiteContext.timeline_svg`)."""
+    return ctx.timeline_svg
 
 
 def index_files(ctx: SiteContext) -> dict[str, str]:
