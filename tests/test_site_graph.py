@@ -22,8 +22,11 @@ from kb.site import urls
 from kb.site.context import SiteContext
 from kb.site.graph_data import LAYOUTS, full_graph_data, graph_label
 from kb.site.graph_layouts import (
+    EMPTY_YEAR_WIDTH,
     MIN_GAP,
+    QUIET_YEAR_WIDTH,
     YEAR_WIDTH,
+    YearScale,
     citation_band,
     citation_bands,
     lanes,
@@ -60,16 +63,25 @@ def test_every_node_has_a_position_in_every_layout(data: dict) -> None:
         assert len(spots) == len(data["nodes"]), name
 
 
-def test_timeline_x_is_the_release_date(data: dict) -> None:
+def test_timeline_x_is_the_release_date_on_columns_as_wide_as_the_year_is_busy(data: dict
+                                                                             ) -> None:
     def x(entry_id: str) -> float:
         return _node(data, entry_id)["positions"]["timeline"][0]
 
-    # first year 2015: 2020 is the sixth column; 2020-06-19 is day 171 of a leap year
-    assert x("ho-2020-denoising") == pytest.approx((5 + 170.5 / 366) * YEAR_WIDTH, abs=0.1)
-    assert x("ddpm") == pytest.approx(5.5 * YEAR_WIDTH)  # no date: mid-year
+    # Entries per year: 2015 1, 2020 4 (the busiest), 2022 3, 2023 1, 2024 1; none in
+    # 2016–2019 and 2021. Widths: W·√(n/4), at least QUIET; empty years EMPTY.
+    w2015 = max(QUIET_YEAR_WIDTH, YEAR_WIDTH * 0.5)
+    start2020 = w2015 + 4 * EMPTY_YEAR_WIDTH
+    start2022 = start2020 + YEAR_WIDTH + EMPTY_YEAR_WIDTH
+    start2023 = start2022 + YEAR_WIDTH * (3 / 4) ** 0.5
+    # 2020-06-19 is day 171 of a leap year; ddpm has no date: mid-year
+    assert x("ho-2020-denoising") == pytest.approx(start2020 + 170.5 / 366 * YEAR_WIDTH, abs=0.1)
+    assert x("ddpm") == pytest.approx(start2020 + YEAR_WIDTH / 2)
     assert x("sohl-dickstein-2015-deep") < x("ho-2020-denoising") < x("song-2020-denoising")
     ticks = data["layouts"]["timeline"]["x_ticks"]
-    assert ticks[0] == ["2015", 0.0] and ticks[-1] == ["2025", 10 * YEAR_WIDTH]
+    assert [t[0] for t in ticks] == ["2015", "2020", "2022", "2023", "2024", "2025"]
+    assert [t[1] for t in ticks] == pytest.approx(
+        [0, start2020, start2022, start2023, start2023 + w2015, start2023 + 2 * w2015], abs=0.1)
 
 
 def test_timeline_rows_are_first_topics_in_topic_order(data: dict) -> None:
@@ -119,7 +131,30 @@ def test_citation_bands_reach_the_largest_count() -> None:
 
 
 def test_release_x_of_an_undated_entry_is_none() -> None:
-    assert release_x(Entry(id="x", kind="paper", title="x"), 2015) is None
+    assert release_x(Entry(id="x", kind="paper", title="x"), YearScale([2015])) is None
+
+
+def test_entries_with_a_year_only_spread_across_its_column() -> None:
+    from kb.site.graph_layouts import band_xs
+
+    scale = YearScale([2020, 2020, 2020, 2021])  # 2020 busiest: YEAR_WIDTH wide, from 0
+    entries = [Entry(id=i, kind="paper", title=i, year=2020) for i in ("b", "a")]
+    entries.append(Entry(id="u", kind="paper", title="u"))
+    xs = dict(band_xs(entries, scale))
+    assert xs["a"] == pytest.approx(YEAR_WIDTH / 4) and xs["b"] == pytest.approx(
+        3 * YEAR_WIDTH / 4)
+    assert xs["u"] < 0  # undated: left of the first year
+
+
+def test_one_topic_title_twice_makes_two_bands(ctx: SiteContext) -> None:
+    from kb.site.graph_layouts import banded_timeline
+
+    entries = [Entry(id="a", kind="paper", title="a", year=2020, topics=["video"]),
+               Entry(id="b", kind="survey", title="b", year=2021, topics=["survey-video"])]
+    layout = banded_timeline(entries, lambda e: e.topics[0], ["video", "survey-video"],
+                             lambda key: "Video")
+    assert [band[0] for band in layout.bands] == ["Video", "Video"]
+    assert layout.positions["a"][1] < layout.bands[0][2] < layout.positions["b"][1]
 
 
 def test_edges_say_whether_they_were_read_from_a_reference_list(data: dict) -> None:

@@ -97,17 +97,19 @@ def readable_layouts(ctx: SiteContext, entries: list[Entry], cited_by: dict[str,
     """The timeline (rows by topic), the timeline with rows by citations, topic blocks."""
     topics = ctx.catalog.topics
 
-    def topic_title(entry: Entry) -> str:
-        first = next((t for t in entry.topics if t in topics), None)
-        return topics[first].title if first else NO_TOPIC
+    def first_topic(entry: Entry) -> str:
+        return next((t for t in entry.topics if t in topics), NO_TOPIC)
 
-    order = [topics[t].title for t, _ in ctx.topics_depth_first()] + [NO_TOPIC]
+    def title(topic_id: str) -> str:
+        return topics[topic_id].title if topic_id in topics else NO_TOPIC
+
+    order = [t for t, _ in ctx.topics_depth_first()] + [NO_TOPIC]
     most = max(cited_by.values(), default=0)
     return {
-        "timeline": banded_timeline(entries, topic_title, order),
+        "timeline": banded_timeline(entries, first_topic, order, title),
         "citations": banded_timeline(entries, lambda e: citation_band(cited_by[e.id]),
                                      citation_bands(most)),
-        "topics": topic_blocks(entries, topic_title, order),
+        "topics": topic_blocks(entries, first_topic, order, title),
     }
 
 

@@ -4,7 +4,9 @@ A force layout of a few hundred papers is a hairball: every hub pulls everything
 These layouts place nodes by what a reader asks first — *when* and *about what*:
 
 * ``timeline`` (the default; as Litmaps draws it): x is the release date, one column per
-  year; y is a band per topic (an entry's first topic), bands in ``topics.yaml`` order;
+  year, as wide as the year is busy (:class:`YearScale`: a year with few entries, such as the
+  early score-matching papers, does not stretch the busy years into a corner); y is a band
+  per topic (an entry's first topic), bands in ``topics.yaml`` order;
 * ``citations``: x as above; y is how often the catalog cites the entry, in bands of powers
   of two (0, 1, 2–3, 4–7 …), the most cited on top;
 * ``topics``: a block per topic, its entries in a grid, oldest first.
@@ -27,7 +29,9 @@ from kb.models import Entry
 
 # Graph units; at zoom 1 one unit is one CSS pixel. graph.js cuts labels to 60 units
 # (text-max-width), so two nodes MIN_GAP apart in a lane never have overlapping labels.
-YEAR_WIDTH = 400.0  # per year
+YEAR_WIDTH = 800.0  # the busiest year; a year of n entries gets YEAR_WIDTH·√(n / busiest)
+QUIET_YEAR_WIDTH = 120.0  # the least width of a year with entries
+EMPTY_YEAR_WIDTH = 24.0
 MIN_GAP = 64.0  # least x distance between two nodes in one lane
 LANE_HEIGHT = 34.0
 BAND_GAP = 12.0  # between two bands
@@ -54,15 +58,45 @@ class Layout:
                 "labels": [list(label) for label in self.labels]}
 
 
-def release_x(entry: Entry, first_year: int) -> float | None:
+class YearScale:
+    """Years to x: consecutive columns, each as wide as its year is busy — the busiest
+    :data:`YEAR_WIDTH`, one of n entries ``YEAR_WIDTH·√(n / busiest)`` but at least
+    :data:`QUIET_YEAR_WIDTH`, an empty one :data:`EMPTY_YEAR_WIDTH`."""
+
+    def __init__(self, years: list[int]) -> None:
+        counts: dict[int, int] = {}
+        for year in years:
+            counts[year] = counts.get(year, 0) + 1
+        self.first = min(counts, default=2000)
+        self.last = max(counts, default=self.first)
+        busiest = max(counts.values(), default=1)
+        self.starts: dict[int, float] = {}
+        self.widths: dict[int, float] = {}
+        x = 0.0
+        for year in range(self.first, self.last + 1):
+            n = counts.get(year, 0)
+            width = (max(QUIET_YEAR_WIDTH, YEAR_WIDTH * math.sqrt(n / busiest)) if n
+                     else EMPTY_YEAR_WIDTH)
+            self.starts[year], self.widths[year] = x, round(width, 1)
+            x += width
+        self.end = x
+
+    def ticks(self) -> list[tuple[str, float]]:
+        """(year, x of its column's left edge) for each year with entries, and the end."""
+        ticks = [(str(year), round(self.starts[year], 1)) for year in self.starts
+                 if self.widths[year] > EMPTY_YEAR_WIDTH]
+        return ticks + [(str(self.last + 1), round(self.end, 1))]
+
+
+def release_x(entry: Entry, scale: YearScale) -> float | None:
     """The entry's x: its year's column, the day of the year inside it (mid-year without a
     date); None when undated."""
-    if entry.year is None:
+    if entry.year is None or entry.year not in scale.starts:
         return None
     fraction = 0.5
     if entry.date is not None and entry.date.year == entry.year:
         fraction = (entry.date.timetuple().tm_yday - 0.5) / (366 if _leap(entry.year) else 365)
-    return round((entry.year - first_year + fraction) * YEAR_WIDTH, 1)
+    return round(scale.starts[entry.year] + fraction * scale.widths[entry.year], 1)
 
 
 def _leap(year: int) -> bool:
@@ -84,31 +118,50 @@ def lanes(xs: list[tuple[str, float]]) -> dict[str, int]:
 
 
 def banded_timeline(entries: list[Entry], band_of: Callable[[Entry], str],
-                    band_order: list[str]) -> Layout:
-    """x by release, y by band (in ``band_order``; bands without entries left out), lanes
-    inside each band. Undated entries stand in a column left of the first year."""
-    years = [e.year for e in entries if e.year is not None]
-    first = min(years, default=2000)
-    last = max(years, default=first)
-    undated_x = -0.75 * YEAR_WIDTH
-    xs = {e.id: release_x(e, first) for e in entries}
-    members: dict[str, list[tuple[str, float]]] = {}
+                    band_order: list[str], band_label: Callable[[str], str] = str) -> Layout:
+    """x by release (:class:`YearScale`), y by band: ``band_of`` gives an entry's band key,
+    bands follow ``band_order`` (those without entries left out) and are labelled
+    ``band_label(key)``; lanes inside each band. Undated entries stand in a column left of the
+    first year (:func:`band_xs`)."""
+    scale = YearScale([e.year for e in entries if e.year is not None])
+    grouped: dict[str, list[Entry]] = {}
     for entry in entries:
-        x = xs[entry.id]
-        members.setdefault(band_of(entry), []).append((entry.id, undated_x if x is None else x))
+        grouped.setdefault(band_of(entry), []).append(entry)
+    members = {band: band_xs(group, scale) for band, group in grouped.items()}
     layout = Layout()
     top = 0.0
-    for band in [b for b in band_order if b in members]:
+    for band in [b for b in dict.fromkeys(band_order) if b in members]:
         lane_of = lanes(members[band])
         height = (max(lane_of.values()) + 1) * LANE_HEIGHT
         for node, x in members[band]:
             layout.positions[node] = (x, round(top + (lane_of[node] + 0.5) * LANE_HEIGHT, 1))
-        layout.bands.append((band, top, top + height))
+        layout.bands.append((band_label(band), top, top + height))
         top += height + BAND_GAP
-    layout.x_ticks = [(str(year), (year - first) * YEAR_WIDTH) for year in range(first, last + 2)]
-    if any(x is None for x in xs.values()):
-        layout.x_ticks.insert(0, (UNDATED, undated_x - YEAR_WIDTH / 4))
+    layout.x_ticks = scale.ticks()
+    if any(e.year is None for e in entries):
+        layout.x_ticks.insert(0, (UNDATED, -QUIET_YEAR_WIDTH))
     return layout
+
+
+def band_xs(entries: list[Entry], scale: YearScale) -> list[tuple[str, float]]:
+    """(id, x) of one band's entries: a dated entry at its date; the entries of one year
+    without a date spread evenly across that year's column (by id), since a year alone says
+    nothing of where in it they belong, and stacking them at mid-year would make one tall
+    column; undated entries left of the first year."""
+    placed: list[tuple[str, float]] = []
+    year_only: dict[int, list[str]] = {}
+    for entry in entries:
+        if entry.year is None:
+            placed.append((entry.id, -QUIET_YEAR_WIDTH / 2))
+        elif entry.date is None or entry.date.year != entry.year:
+            year_only.setdefault(entry.year, []).append(entry.id)
+        else:
+            placed.append((entry.id, release_x(entry, scale) or 0.0))
+    for year, ids in year_only.items():
+        start, width = scale.starts[year], scale.widths[year]
+        placed += [(entry_id, round(start + (i + 0.5) / len(ids) * width, 1))
+                   for i, entry_id in enumerate(sorted(ids))]
+    return placed
 
 
 def citation_band(count: int) -> str:
@@ -129,28 +182,30 @@ def citation_bands(largest: int) -> list[str]:
     return bands[::-1]
 
 
-def topic_blocks(entries: list[Entry], topic_of: Callable[[Entry], str],
-                 order: list[str]) -> Layout:
+def topic_blocks(entries: list[Entry], topic_of: Callable[[Entry], str], order: list[str],
+                 topic_label: Callable[[str], str] = str) -> Layout:
     """A square-ish grid block per topic (oldest first, undated last), blocks side by side in
-    rows about as wide as the whole is tall."""
+    rows about as wide as the whole is tall; ``topic_of`` gives an entry's topic key, labelled
+    ``topic_label(key)``."""
     groups: dict[str, list[Entry]] = {}
     for entry in entries:
         groups.setdefault(topic_of(entry), []).append(entry)
     layout = Layout()
     row_width = GRID_STEP * 2.5 * math.sqrt(max(len(entries), 1))
     x = y = row_height = 0.0
-    for topic in [t for t in order if t in groups]:
+    for topic in [t for t in dict.fromkeys(order) if t in groups]:
+        label = topic_label(topic)
         members = sorted(groups[topic], key=lambda e: (e.year or 10_000, e.date or dt.date.max,
                                                        e.id))
         columns = max(1, math.ceil(math.sqrt(len(members))))
-        width = max(columns * GRID_STEP, len(topic) * BLOCK_LABEL_CHAR)  # the label fits
+        width = max(columns * GRID_STEP, len(label) * BLOCK_LABEL_CHAR)  # the label fits
         height = math.ceil(len(members) / columns) * GRID_STEP
         if x > 0 and x + width > row_width:
             x, y, row_height = 0.0, y + row_height + BLOCK_GAP, 0.0
         for index, entry in enumerate(members):
             layout.positions[entry.id] = (round(x + (index % columns + 0.5) * GRID_STEP, 1),
                                           round(y + (index // columns + 0.5) * GRID_STEP, 1))
-        layout.labels.append((topic, x, y - GRID_STEP / 4))
+        layout.labels.append((label, x, y - GRID_STEP / 4))
         x += width + BLOCK_GAP
         row_height = max(row_height, height)
     return layout
