@@ -153,7 +153,7 @@ def entry_yaml(entry: Entry, *, modeline: bool = True) -> str:
     pretty = [_pretty_field(name, data[name]) for name in names]
     if None not in pretty:
         text = head + "".join(pretty)  # type: ignore[arg-type]
-        if _reads_back(text, entry):
+        if _load(text) == data or _reads_back(text, entry):  # the same data: the same entry
             return text
     text = head + "".join(_field_text(name, data[name]) for name in names)
     if not _reads_back(text, entry):
