@@ -120,7 +120,9 @@ def _table(candidates: list) -> None:
     from rich.table import Table
 
     table = Table(header_style="bold")
-    for column in ("#", "score", "arXiv", "title", "nearest entries", "likely topics"):
+    for column in ("#", "score", "arXiv"):
+        table.add_column(column, no_wrap=True)  # an id cut in two could not be copied
+    for column in ("title", "nearest entries", "likely topics"):
         table.add_column(column, overflow="fold")
     for rank, candidate in enumerate(candidates, 1):
         nearest = "\n".join(f"{n.id} ({n.similarity:.2f})" for n in candidate.nearest)
