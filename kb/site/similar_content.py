@@ -11,8 +11,7 @@ from __future__ import annotations
 from kb.discover.similar import ContentIndex
 from kb.models import Entry
 from kb.site.context import SiteContext
-from kb.site.fragments import block, section_heading
-from kb.site.html import esc
+from kb.site.fragments import block, kind_badge, section_heading
 
 MIN_SIMILARITY = 0.05  # below this, two texts share little more than common words
 
@@ -28,8 +27,7 @@ def similar_section(ctx: SiteContext, src: str, entry: Entry) -> str:
     for found in similar:
         other = ctx.catalog.get(found.id)
         items.append(f'<li class="kb-item"><span class="kb-score">{found.similarity:.2f}</span> '
-                     f'<span class="kb-badge kb-badge--{esc(other.kind)}">{esc(other.kind)}'
-                     f"</span> {ctx.entry_link(src, found.id)}</li>")
+                     f"{kind_badge(ctx, other.kind)} {ctx.entry_link(src, found.id)}</li>")
     return section_heading(ctx, "entry.similar", searchable=False) + block(
         f'<ul class="kb-list kb-similar">{"".join(items)}</ul>'
         f'<p class="kb-byline">{ctx.t("entry.similar_score")}</p>')
