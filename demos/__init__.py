@@ -26,8 +26,10 @@ Read in this order; each file stands beside its paper:
 
 Around them: :mod:`demos.train` (the AdamW + EMA loop), :mod:`demos.cache` (checkpoints on
 disk), :mod:`demos.registry` (methods by name), :mod:`demos.trained` (a config's model: cached,
-or trained now), :mod:`demos.sample` (samplers with NFE), :mod:`demos.figures` (PNG output),
-:mod:`demos.distributed` (torchrun entry point), :mod:`demos.errors` (the demos' error codes).
+shipped or trained now), :mod:`demos.pretrained` (the weights shipped for every page's default
+model, and the command that makes them), :mod:`demos.sample` (samplers with NFE),
+:mod:`demos.figures` (PNG output), :mod:`demos.distributed` (torchrun entry point),
+:mod:`demos.errors` (the demos' error codes).
 
 On top of them, and apart: the Streamlit app in :mod:`demos.app` (``demos/app/app.py``, one
 page per method in ``demos/app/method_pages/``). Nothing outside ``demos/app/`` imports it.

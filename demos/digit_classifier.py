@@ -6,7 +6,9 @@ are far from ImageNet anyway, so the demos train their own feature extractor: an
 pixels, ``x (B, 1, H, W) → 256 → 64 → 10`` with ReLU, trained with cross-entropy on the
 training split; its 64 penultimate activations are the features, and its accuracy on the
 held-out "test" split of :func:`demos.data.load_dataset` (which no model trains on) says
-whether they mean anything. Trained once per dataset (seconds) and cached like the models.
+whether they mean anything. Trained once per dataset (seconds) and cached like the models;
+the classifiers of the demo pages' datasets are shipped with their weights
+(:mod:`demos.pretrained`).
 """
 
 from __future__ import annotations
@@ -99,27 +101,45 @@ def accuracy(model: nn.Module, x: torch.Tensor, y: torch.Tensor) -> float:
     return (model(x).argmax(dim=1) == y).double().mean().item()
 
 
+def classifier_file_name(dataset: str, data_dir: str | Path | None = None) -> str:
+    """``classifier-<dataset>-<hash of its config>.pt``: its name in the cache and when shipped."""
+    config = ClassifierConfig(dataset, data_dir=str(data_dir) if data_dir else None)
+    key = hashlib.sha256(json.dumps(asdict(config), sort_keys=True).encode()).hexdigest()[:12]
+    return f"classifier-{dataset}-{key}.pt"
+
+
 def load_or_train_classifier(
     dataset: str, data_dir: str | Path | None = None, cache: Path | None = None
 ) -> tuple[DigitClassifier, float]:
-    """The cached classifier of ``dataset`` (trained on first use) and its held-out accuracy."""
+    """The classifier of ``dataset`` and its held-out accuracy: cached, else shipped with
+    diffusion-kb (:mod:`demos.pretrained`, under the same config-hash name), else trained now
+    and cached."""
     from demos.cache import cache_root
+    from demos.pretrained import shipped_file
 
-    config = ClassifierConfig(dataset, data_dir=str(data_dir) if data_dir else None)
-    key = hashlib.sha256(json.dumps(asdict(config), sort_keys=True).encode()).hexdigest()[:12]
-    path = (cache or cache_root()) / f"classifier-{dataset}-{key}.pt"
-    shape = sample_shape(dataset)
-    if path.exists():
+    name = classifier_file_name(dataset, data_dir)
+    path = (cache or cache_root()) / name
+    for candidate in (path, shipped_file(name)):
+        if candidate is None or not candidate.exists():
+            continue
         try:
-            stored = torch.load(path, weights_only=True)
-            model = DigitClassifier(shape[0] * shape[1] * shape[2], stored["num_classes"])
-            model.load_state_dict(stored["state"])
-            return model.eval(), float(stored["accuracy"])
-        except Exception:  # a broken cache entry is rebuilt: it costs seconds
-            path.unlink(missing_ok=True)
+            return _load(candidate, dataset)
+        except Exception:  # a broken file is not used; training costs seconds
+            if candidate == path:
+                path.unlink(missing_ok=True)
+    config = ClassifierConfig(dataset, data_dir=str(data_dir) if data_dir else None)
     model, acc = train_classifier(config)
     path.parent.mkdir(parents=True, exist_ok=True)
-    torch.save(
-        {"state": model.state_dict(), "accuracy": acc, "num_classes": model.head.out_features}, path
-    )
+    state = {"state": model.state_dict(), "accuracy": acc, "num_classes": model.head.out_features}
+    tmp = path.with_suffix(".pt.tmp")
+    torch.save(state, tmp)
+    tmp.replace(path)
     return model, acc
+
+
+def _load(path: Path, dataset: str) -> tuple[DigitClassifier, float]:
+    stored = torch.load(path, weights_only=True)
+    shape = sample_shape(dataset)
+    model = DigitClassifier(shape[0] * shape[1] * shape[2], stored["num_classes"])
+    model.load_state_dict(stored["state"])
+    return model.eval(), float(stored["accuracy"])

@@ -114,7 +114,7 @@ def demo_server(
         "minimal",
     ]
     env = {"KB_SITE_URL": site_url, "OMP_WAIT_POLICY": os.environ.get("OMP_WAIT_POLICY", "PASSIVE")}
-    return Server("demos", argv, f"http://{host}:{port}", env, cwd=app.parent.parent)
+    return Server("demos", argv, f"http://{host}:{port}", env, cwd=REPO_DIR)
 
 
 def port_is_free(host: str, port: int) -> bool:

@@ -4,11 +4,12 @@
   (``?steps=20&eta=0``, clamped to :mod:`demos.app.inputs`' bounds with a visible notice), are
   remembered per page while the visitor moves around, and are written back to the URL, so the
   address bar always holds a link to what is on screen.
-* :func:`trained_model` — the cached model of a config. A model trains once, in a background
-  thread (one at a time per server), while the page shows ``st.progress`` with step, loss and
-  ETA; a rerun (a slider moved meanwhile) re-attaches to the same run instead of restarting
-  it. Then it is kept in memory by ``st.cache_resource`` over the on-disk checkpoint cache of
-  :mod:`demos.cache`, so the next visit is instant.
+* :func:`trained_model` — the model of a config: cached here, else shipped with diffusion-kb
+  (:mod:`demos.pretrained`), else trained once, in a background thread (one at a time per
+  server), while the page shows ``st.progress`` with step, loss and ETA; a rerun (a slider
+  moved meanwhile) re-attaches to the same run instead of restarting it. Then it is kept in
+  memory by ``st.cache_resource`` over the on-disk checkpoint cache of :mod:`demos.cache`, so
+  the next visit is instant.
 * :func:`remembered` — ``st.cache_data`` for results (samples, metrics) keyed by their inputs.
 * :func:`page_errors` — every error as ``st.error`` on the page, never a traceback.
 """
@@ -288,16 +289,34 @@ def _load(config_json: str, directory: str, device: str, stamp: str, _config: An
 
 
 def trained_model(config: Any, *, retrain: bool = False) -> Any:
-    """The trained model of ``config``, training it first (with a progress bar) if needed."""
-    from demos.cache import CONFIG_FILE, WEIGHTS_FILE, checkpoint_dir, default_device
+    """The model of ``config`` — cached here, else shipped with diffusion-kb (see
+    :func:`demos.trained.find_checkpoint`) — training it first (with a progress bar) if needed."""
+    from demos.cache import checkpoint_dir
+    from demos.errors import CheckpointError
+    from demos.pretrained import is_shipped
+    from demos.trained import find_checkpoint
 
-    directory = checkpoint_dir(config)
+    cache_dir = checkpoint_dir(config)  # where a training run writes, and its key
     lock, _, runs = _training_registry()
     with lock:
-        active = runs.get(str(directory))
+        active = runs.get(str(cache_dir))
         training = active is not None and not active.done.is_set()
-    if retrain or training or not (directory / CONFIG_FILE).exists():
-        _wait_with_progress(_start_or_join(config, str(directory), retrain))
+    directory = None if retrain or training else find_checkpoint(config)
+    if directory is not None and is_shipped(directory):
+        try:
+            return _load_from(directory, config)
+        except CheckpointError:  # the net's code changed since they were made: train instead
+            log.warning("shipped weights in %s do not load; training", directory)
+            directory = None
+    if directory is None:
+        _wait_with_progress(_start_or_join(config, str(cache_dir), retrain))
+        directory = cache_dir
+    return _load_from(directory, config)
+
+
+def _load_from(directory: Any, config: Any) -> Any:
+    from demos.cache import WEIGHTS_FILE, default_device
+
     weights = directory / WEIGHTS_FILE
     stamp = str(weights.stat().st_mtime_ns) if weights.exists() else "missing"
     config_json = json.dumps(config.to_dict(), sort_keys=True)

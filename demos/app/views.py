@@ -272,6 +272,20 @@ def show_runs_side_by_side(
             show_run(run.nfe, run.seconds, run.report)
 
 
+def show_models(*models: tuple[str, Any], where: Any = None) -> None:
+    """One line naming where each model shown comes from: shipped or trained here, steps, date.
+
+    ``models`` are ``(label, trained)`` pairs; the label may be empty for a page's one model.
+    """
+    from demos.pretrained import model_origin
+
+    parts = [
+        f"{label}: {model_origin(trained)}" if label else model_origin(trained)
+        for label, trained in models
+    ]
+    (where or st).caption(("Model: " if len(parts) == 1 else "Models: ") + " · ".join(parts))
+
+
 def show_links(route: Route) -> None:
     """The method's page on the knowledge-base site and its papers."""
     links = method_links(route.url_path)

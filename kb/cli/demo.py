@@ -116,13 +116,13 @@ def train(
     Example:
       kb demo train ddpm --dataset digits --steps 2000
     """
-    from demos.cache import checkpoint_dir
-    from demos.trained import load_or_train
+    from demos.pretrained import model_origin
+    from demos.trained import find_checkpoint, load_or_train
 
     _use_threads(threads)
     with _clean_errors():
         config = _config(method, dataset, steps, seed, data_dir)
-        cached = (checkpoint_dir(config) / "config.json").exists() and not retrain
+        cached = not retrain and find_checkpoint(config) is not None
         trained = load_or_train(config, retrain=retrain, progress=progress)
     info = trained.info
     status = "already trained" if cached else "trained"
@@ -130,6 +130,7 @@ def train(
         f"{status}: {config.method} on {config.dataset}, {config.steps} steps, "
         f"{info.get('seconds', '?')} s, final loss {info.get('final_loss', float('nan')):.4f}"
     )
+    click.echo(f"model: {model_origin(trained)}")
     click.echo(f"checkpoint: {trained.directory}")
 
 
@@ -233,6 +234,9 @@ def sample(
             trained = _load_or_train(config, retrain=True)
         result = draw(method, trained, options)
         path = save_samples(result.samples, out, title=f"{method}, NFE {result.nfe}")
+        from demos.pretrained import model_origin
+
+        click.echo(f"model: {model_origin(trained)}")
         click.echo(f"{method} on {dataset}: NFE {result.nfe}, wall time {result.seconds:.2f} s")
         if metric:
             from demos.metrics import evaluate
@@ -242,10 +246,9 @@ def sample(
 
 
 def _load_or_train(config, retrain: bool):
-    from demos.cache import checkpoint_dir
-    from demos.trained import load_or_train
+    from demos.trained import find_checkpoint, load_or_train
 
-    if retrain or not (checkpoint_dir(config) / "config.json").exists():
+    if retrain or find_checkpoint(config) is None:
         click.echo(
             f"training {config.method} on {config.dataset} first (once; it is cached)", err=True
         )

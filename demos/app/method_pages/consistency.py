@@ -20,6 +20,7 @@ from demos.app.state import PageControls, page_errors, retrain_button, trained_m
 from demos.app.views import (
     method_available,
     show_links,
+    show_models,
     show_quality_vs_nfe,
     show_runs_side_by_side,
     show_unavailable,
@@ -60,6 +61,7 @@ with page_errors():
 
     model = trained_model(app_train_config("consistency", dataset, train_steps), retrain=retrain)
     teacher = trained_model(ddpm_teacher_of(model.config))  # trained first, so cached
+    show_models(("consistency model", model), ("teacher", teacher))
     reference = None if dataset in IMAGE_SETS else real_samples(dataset, 2000, seed)
 
     def consistency_run(k: int):

@@ -34,6 +34,7 @@ from demos.app.views import (
     show_figure,
     show_images,
     show_links,
+    show_models,
     show_run,
     show_unavailable,
 )
@@ -73,6 +74,7 @@ with page_errors():
     from demos.sample import SampleOptions, denoiser_for, initial_noise
 
     trained = trained_model(config, retrain=retrain)
+    show_models(("DDPM ε-model", trained))
     taus = timesteps(steps, T)
     image = dataset in IMAGE_SETS
 

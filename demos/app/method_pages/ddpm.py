@@ -26,6 +26,7 @@ from demos.app.views import (
     show_images,
     show_links,
     show_loss_curve,
+    show_models,
     show_point_strip,
     show_points,
     show_run,
@@ -129,11 +130,13 @@ with page_errors():
     trained = trained_model(config, retrain=retrain)
     info = trained.info
     show_loss_curve(info.get("loss_curve", []))
+    device = f" on {info['device']}" if "device" in info else ""
     st.caption(
         f"{config.steps} steps of batch {config.batch_size} in "
-        f"{info.get('seconds', '?')} s on {info.get('device', '?')}; final loss "
-        f"{info.get('final_loss', float('nan')):.4f}. Cached in `{trained.directory}`."
+        f"{info.get('seconds', '?')} s{device}; final loss "
+        f"{info.get('final_loss', float('nan')):.4f}. Loaded from `{trained.directory}`."
     )
+    show_models(("", trained))
 
     # -----------------------------------------------------------------------------------------
     st.header("3 · The reverse process")

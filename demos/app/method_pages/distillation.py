@@ -21,6 +21,7 @@ from demos.app.state import PageControls, page_errors, retrain_button, trained_m
 from demos.app.views import (
     method_available,
     show_links,
+    show_models,
     show_quality_vs_nfe,
     show_runs_side_by_side,
     show_unavailable,
@@ -72,6 +73,7 @@ with page_errors():
     while teacher_config.method != "ddpm":
         teacher_config = teacher_of(teacher_config)
     teacher = trained_model(teacher_config)
+    show_models((f"{steps}-step student", student), ("teacher", teacher))
     reference = None if dataset in IMAGE_SETS else real_samples(dataset, 2000, seed)
 
     def teacher_run(k: int):

@@ -28,6 +28,7 @@ from demos.app.views import (
     scatter,
     show_figure,
     show_links,
+    show_models,
     show_quality_vs_nfe,
     show_run,
     show_unavailable,
@@ -97,6 +98,7 @@ with page_errors():
         app_train_config("reflow", dataset, train_steps), retrain=retrain and model_name == "reflow"
     )
     trained = flow if model_name == "flow" else reflow
+    show_models(("flow", flow), ("reflow", reflow))
     sampler = SOLVERS[solver][0]
     data = real_samples(dataset, 2000, seed)
 

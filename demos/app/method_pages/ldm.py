@@ -31,6 +31,7 @@ from demos.app.views import (
     method_available,
     show_images,
     show_links,
+    show_models,
     show_run,
     show_unavailable,
 )
@@ -86,6 +87,7 @@ with page_errors():
     from demos.sample import SampleOptions
 
     trained = trained_model(config, retrain=retrain)
+    show_models(("", trained))
     ldm = trained.net
     latent_shape = tuple(config.latent_shape())
     image_shape = tuple(real_samples(dataset, 1).shape[1:])

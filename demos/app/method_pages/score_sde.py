@@ -28,6 +28,7 @@ from demos.app.views import (
     scatter,
     show_figure,
     show_links,
+    show_models,
     show_run,
     show_unavailable,
 )
@@ -79,6 +80,7 @@ with page_errors():
 
     config = app_train_config(method, dataset, train_steps)
     trained = trained_model(config, retrain=retrain)
+    show_models(("", trained))
     sde = sde_of(trained.config)
     data = real_samples(dataset, 2000, seed)
 
