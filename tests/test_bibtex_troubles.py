@@ -230,6 +230,24 @@ def test_biblatex_fields(tmp_path: Path) -> None:
     assert (month_only.year, month_only.month, month_only.date) == (2021, 3, None)
 
 
+def test_arxiv_records_as_arxiv_writes_them_come_back_the_same(tmp_path: Path) -> None:
+    from kb.export.bibtex import to_bibtex
+
+    text = """@misc{ho2020denoising,
+  author = {Ho, Jonathan and Jain, Ajay and Abbeel, Pieter},
+  title = {Denoising Diffusion Probabilistic Models},
+  year = {2020},
+  eprint = {2006.11239},
+  archivePrefix = {arXiv},
+  primaryClass = {cs.LG},
+  url = {https://arxiv.org/abs/2006.11239},
+}
+"""
+    [entry] = imported(tmp_path, text)
+    assert (entry.arxiv, entry.tags, entry.doi) == ("2006.11239", ["cs.lg"], None)
+    assert to_bibtex([entry]) == text
+
+
 def test_titles_keep_their_tex_form_and_read_as_text(tmp_path: Path) -> None:
     [entry] = imported(tmp_path, r"@article{k, title = {{Langevin} Dynamics for "
                                  r"$\alpha$-Divergences}, year = 2020}")

@@ -138,7 +138,10 @@ def test_arxiv_only_is_misc_with_eprint() -> None:
     assert fields["eprint"].value == "2006.11239"
     assert fields["archivePrefix"].value == "arXiv"
     assert "primaryClass" not in fields  # a new-style id does not name its category
-    old = paper("a-2006-b", "B", ["A A"], arxiv="math/0601001")
+    tagged = entry.model_copy(update={"tags": ["ddpm", "cs.lg", "stat.ml"]})
+    tagged_fields = bibtexparser.parse_string(to_bibtex([tagged])).entries[0].fields_dict
+    assert tagged_fields["primaryClass"].value == "cs.LG"  # kb add puts it first of the
+    old = paper("a-2006-b", "B", ["A A"], arxiv="math/0601001")  # categories, lower case
     old_fields = bibtexparser.parse_string(to_bibtex([old])).entries[0].fields_dict
     assert old_fields["primaryClass"].value == "math"
 

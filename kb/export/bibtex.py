@@ -176,13 +176,15 @@ def record_fields(entry: Entry) -> list[tuple[str, str]]:
             fields.append((name, tex_escape(value)))
     if entry.doi:
         fields.append(("doi", _url(entry.doi)))
+    primary = primary_class(entry)
     if entry.arxiv:
         fields += [("eprint", entry.arxiv), ("archivePrefix", "arXiv")]
-        if primary := primary_class(entry):
+        if primary:
             fields.append(("primaryClass", primary))
     if entry.url:
         fields.append(("url", _url(entry.url)))
-    if words := list(dict.fromkeys([*entry.keywords, *entry.tags])):
+    tags = [tag for tag in entry.tags if tag != (primary or "").lower()]  # said already
+    if words := list(dict.fromkeys([*entry.keywords, *tags])):
         fields.append(("keywords", tex_escape(", ".join(words))))
     if entry.note:
         fields.append(("note", tex_escape(entry.note)))
