@@ -136,3 +136,11 @@ def test_our_catalog_exports_and_imports_back_as_itself(tmp_path: Path) -> None:
     assert export_text(catalog, "bibtex") == exported
     kinds = {entry.kind for entry in Catalog.load(REPO / "catalog")}
     assert {item.entry.kind for item in result.added} == kinds  # methods come back as methods
+
+
+def test_real_files_are_unchanged_copies_of_the_shared_ones(shared_dir: Path) -> None:
+    """tests/data/bibtex/real/ holds copies of ../shared/data/bib/ (its README says so)."""
+    copies = sorted(REAL.glob("*.bib"))
+    originals = shared_dir / "data" / "bib"
+    assert len(copies) == 4
+    assert [p.name for p in copies if (originals / p.name).read_bytes() != p.read_bytes()] == []
