@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import importlib.util
 from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 from conftest import REPO, SCREENSHOTS, Visit, open_visit, serve_directory
