@@ -100,15 +100,18 @@ def readable_layouts(ctx: SiteContext, entries: list[Entry], cited_by: dict[str,
     def first_topic(entry: Entry) -> str:
         return next((t for t in entry.topics if t in topics), NO_TOPIC)
 
-    def title(topic_id: str) -> str:
-        return topics[topic_id].title if topic_id in topics else NO_TOPIC
+    def title(topic_id: str) -> str:  # in the site's language
+        return ctx.topic_title(topics[topic_id]) if topic_id in topics else ctx.t("graph.no_topic")
+
+    def cited_label(band: str) -> str:  # "cited 2–3×" → the site's words for it
+        return ctx.t("graph.cited", count=band.removeprefix("cited ").removesuffix("×"))
 
     order = [t for t, _ in ctx.topics_depth_first()] + [NO_TOPIC]
     most = max(cited_by.values(), default=0)
     return {
         "timeline": banded_timeline(entries, first_topic, order, title),
         "citations": banded_timeline(entries, lambda e: citation_band(cited_by[e.id]),
-                                     citation_bands(most)),
+                                     citation_bands(most), cited_label),
         "topics": topic_blocks(entries, first_topic, order, title),
     }
 

@@ -10,21 +10,21 @@ The choices are kept in the address (``?layout=topics&kind=paper&topic=guidance&
 
 from __future__ import annotations
 
+import json
+
 from kb.graph import VERIFIABLE_EDGES
 from kb.models import KINDS
 from kb.site import urls
 from kb.site.context import SiteContext
 from kb.site.fragments import block, front_matter
 from kb.site.graph_data import DEFAULT_LAYOUT
-from kb.site.html import esc
+from kb.site.html import esc, link
 
 SRC = urls.GRAPH
-LAYOUT_CHOICES = (
-    ("timeline", "Timeline, a row per topic"),
-    ("citations", "Timeline, rows by times cited"),
-    ("topics", "Blocks by topic"),
-    ("network", "Network (force-directed)"),
-)
+LAYOUTS = ("timeline", "citations", "topics", "network")  # named graph.layout_<name>
+# The words graph-page.js writes (counts, matches), handed to it in data-* attributes.
+SCRIPT_WORDS = ("entry_one", "entry_many", "link_one", "link_many", "count", "match_one",
+                "match_many", "failed")
 
 
 def _options(choices: list[tuple[str, str]], selected: str | None = None) -> str:
@@ -34,28 +34,36 @@ def _options(choices: list[tuple[str, str]], selected: str | None = None) -> str
 
 
 def controls(ctx: SiteContext) -> str:
-    """The selects and buttons above the graph; every catalog string escaped."""
-    kinds = [(k, k) for k in KINDS if any(e.kind == k for e in ctx.catalog)]
-    topics = [(topic_id, "— " * depth + ctx.catalog.topics[topic_id].title)
+    """The selects and buttons above the graph, in the site's language; every catalog string
+    escaped."""
+    kinds = [(k, ctx.t(f"badge.{k}")) for k in KINDS if any(e.kind == k for e in ctx.catalog)]
+    topics = [(topic_id, "— " * depth + ctx.topic_title(ctx.catalog.topics[topic_id]))
               for topic_id, depth in ctx.topics_depth_first()]
+    layouts = [(name, ctx.t(f"graph.layout_{name}")) for name in LAYOUTS]
+    say = {key: esc(ctx.t(f"graph.{key}")) for key in (
+        "layout", "kind", "all_kinds", "topic", "all_topics", "verified_title", "verified",
+        "colour_by", "colour_kind", "colour_year", "find", "find_placeholder", "show_all")}
+    words = "".join(f' data-{key.replace("_", "-")}="{esc(ctx.t(f"graph.{key}"))}"'
+                    for key in SCRIPT_WORDS)
     return (
         '<div class="kb-filters kb-graph-controls">'
-        '<label>Layout <select id="kb-graph-layout">'
-        f"{_options(list(LAYOUT_CHOICES), DEFAULT_LAYOUT)}</select></label> "
-        '<label>Kind <select id="kb-graph-kind"><option value="">all kinds</option>'
-        f"{_options(kinds)}</select></label> "
-        '<label>Topic <select id="kb-graph-topic"><option value="">all topics</option>'
-        f"{_options(topics)}</select></label> "
-        '<label title="Only cites read from the citing paper\'s own reference list">'
-        '<input type="checkbox" id="kb-graph-verified"> verified cites only</label> '
-        '<label>Colour by <select id="kb-graph-colour">'
-        '<option value="kind">kind</option><option value="year">year</option></select></label> '
-        '<label>Find <input type="search" id="kb-graph-search" list="kb-graph-titles" '
-        'placeholder="title or id" autocomplete="off"></label>'
+        f'<label>{say["layout"]} <select id="kb-graph-layout">'
+        f"{_options(layouts, DEFAULT_LAYOUT)}</select></label> "
+        f'<label>{say["kind"]} <select id="kb-graph-kind">'
+        f'<option value="">{say["all_kinds"]}</option>{_options(kinds)}</select></label> '
+        f'<label>{say["topic"]} <select id="kb-graph-topic">'
+        f'<option value="">{say["all_topics"]}</option>{_options(topics)}</select></label> '
+        f'<label title="{say["verified_title"]}">'
+        f'<input type="checkbox" id="kb-graph-verified"> {say["verified"]}</label> '
+        f'<label>{say["colour_by"]} <select id="kb-graph-colour">'
+        f'<option value="kind">{say["colour_kind"]}</option>'
+        f'<option value="year">{say["colour_year"]}</option></select></label> '
+        f'<label>{say["find"]} <input type="search" id="kb-graph-search" list="kb-graph-titles" '
+        f'placeholder="{say["find_placeholder"]}" autocomplete="off"></label>'
         '<datalist id="kb-graph-titles"></datalist> '
-        '<button type="button" class="md-button" id="kb-graph-fit">Show all</button> '
-        '<output id="kb-graph-count" aria-live="polite"></output> '
-        '<output id="kb-graph-status" aria-live="polite"></output></div>')
+        f'<button type="button" class="md-button" id="kb-graph-fit">{say["show_all"]}</button> '
+        f'<output id="kb-graph-count" aria-live="polite"{words}></output> '
+        f'<output id="kb-graph-status" aria-live="polite"{words}></output></div>')
 
 
 def render_graph_page(ctx: SiteContext) -> str:
@@ -64,22 +72,17 @@ def render_graph_page(ctx: SiteContext) -> str:
               'aria-hidden="true"></div>'
               f'<div class="kb-graph kb-graph--full" id="kb-graph" data-kb-graph="full" '
               f'data-kb-graph-src="{esc(data_url)}" role="img" '
-              'aria-label="Citation graph of the catalog"></div></div>'
-              '<div class="kb-graph-legend" id="kb-graph-legend"></div>'
-              '<p class="kb-byline" id="kb-graph-hover" aria-live="polite"></p>')
-    fallback = (f'<noscript><p>The graph needs JavaScript. Browse the '
-                f'<a href="{esc(ctx.href(SRC, urls.CATALOG_INDEX))}">catalog</a> instead.'
-                "</p></noscript>")
+              f'aria-label="{esc(ctx.t("graph.label"))}"'
+              f' data-failed="{esc(ctx.t("graph.failed"))}"></div></div>'
+              '<div class="kb-graph-legend" id="kb-graph-legend" data-kinds="'
+              + esc(json.dumps({k: ctx.t(f"badge.{k}") for k in KINDS}, ensure_ascii=False))
+              + '"></div><p class="kb-byline" id="kb-graph-hover" aria-live="polite"></p>')
+    catalog = link(ctx.href(SRC, urls.CATALOG_INDEX), ctx.t("graph.noscript_catalog"))
+    fallback = f'<noscript><p>{ctx.t("graph.noscript", catalog_link=catalog)}</p></noscript>'
     verified = sum(1 for s, t, kind in ctx.edges
                    if kind in VERIFIABLE_EDGES and ctx.graph.is_verified(s, t, kind))
-    return (front_matter("Citation graph", hide=["navigation", "toc"]) + "# Citation graph\n\n"
-            f"{len(ctx.catalog)} entries and {len(ctx.edges)} links: *cites*, *builds on*, "
-            "*introduces* (an entry → the method it introduces, uses or explains) and "
-            "*reviews* (a survey → what it covers); "
-            f"{verified} of the cites were read from the citing work's own reference list "
-            "(solid lines; the others are dashed). "
-            "Each entry stands at its release date, in the row of its first topic; the more "
-            "the catalog cites it, the larger it is, and its label shows first as you zoom "
-            "in. Drag to pan, scroll to zoom, hover to see an entry's links, click to open its "
-            "page.\n"
+    title = ctx.t("graph.title")
+    intro = ctx.t("graph.intro", entries=len(ctx.catalog), links=len(ctx.edges),
+                  verified=verified)
+    return (front_matter(title, hide=["navigation", "toc"]) + f"# {title}\n\n{intro}\n"
             + block(controls(ctx)) + block(canvas) + block(fallback))

@@ -16,6 +16,11 @@
 
   function byId(id) { return document.getElementById(id); }
 
+  // A message of the page's language from an element's data-* attribute, {n} filled in.
+  function words(element, key, n) {
+    return (element.dataset[key] || "{n}").replace("{n}", n);
+  }
+
   function choose(select, value) {
     if (!select || !value) return;
     for (var i = 0; i < select.options.length; i++) {
@@ -138,8 +143,10 @@
         var nodes = visible.nodes().length, edges = visible.edges().length;
         count.dataset.nodes = nodes;
         count.dataset.edges = edges;
-        count.textContent = nodes + (nodes === 1 ? " entry, " : " entries, ") + edges +
-                            (edges === 1 ? " link" : " links");
+        // the words come from the page, in its language (data-entry-one="{n} entry" …)
+        count.textContent = words(count, "count", null)
+          .replace("{entries}", words(count, nodes === 1 ? "entryOne" : "entryMany", nodes))
+          .replace("{links}", words(count, edges === 1 ? "linkOne" : "linkMany", edges));
       }
     }
 
@@ -207,7 +214,7 @@
       var found = lib.findNodes(cy, search.value).not(".kb-hidden");
       found.addClass("kb-found");
       if (status) status.textContent = search.value.trim()
-        ? found.length + (found.length === 1 ? " match" : " matches") : "";
+        ? words(status, found.length === 1 ? "matchOne" : "matchMany", found.length) : "";
       if (found.length) cy.animate({ fit: { eles: found, padding: 80 } }, { duration: 300 });
     };
     search.addEventListener("change", run);
@@ -230,7 +237,8 @@
       })
       .then(function (data) { start(container, data, lib); })
       .catch(function (error) {
-        container.textContent = "The graph could not be loaded: " + error.message;
+        container.textContent = (container.dataset.failed || "The graph could not be loaded:") +
+          " " + error.message;
       });
   }
 

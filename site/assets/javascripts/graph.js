@@ -152,6 +152,12 @@
     return cy;
   }
 
+  // The kind's name in the page's language: data-kinds on the legend, else the kind itself.
+  function kindName(element, kind) {
+    var names = element.dataset.kinds ? JSON.parse(element.dataset.kinds) : {};
+    return names[kind] || kind;
+  }
+
   function legend(element, mode, range) {
     if (!element) return;
     element.textContent = "";
@@ -160,7 +166,9 @@
          [String(Math.round((range[0] + range[1]) / 2)),
           yearColour((range[0] + range[1]) / 2, range[0], range[1])],
          [String(range[1]), yearColour(range[1], range[0], range[1])]]
-      : Object.keys(KIND_COLOURS).map(function (k) { return [k, KIND_COLOURS[k]]; });
+      : Object.keys(KIND_COLOURS).map(function (k) {
+        return [kindName(element, k), KIND_COLOURS[k]];
+      });
     items.forEach(function (item) {
       var span = document.createElement("span");
       span.className = "kb-legend-item";
