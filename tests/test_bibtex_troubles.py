@@ -343,3 +343,11 @@ def test_bad_input_gives_file_line_errors_never_a_traceback(kb_cli, tmp_path: Pa
             assert line.startswith(f"{bib}:")
     if code == 1:
         assert files(root) == {}
+
+
+def test_long_imports_say_what_they_are_doing(tmp_path: Path) -> None:
+    steps: list[str] = []
+    bib = write(tmp_path, "two.bib", "@misc{a, title = {A}, year = 2020}\n"
+                                     "@misc{b, title = {B}, year = 2021}\n")
+    import_bibtex(empty_catalog(tmp_path), bib, progress=steps.append)
+    assert steps == ["reading 1 file", "checking 2 records", "writing 2 new entries"]

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import sys
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import click
@@ -53,8 +55,9 @@ def bibtex(bib_files: tuple[Path, ...], catalog_path: str, topics: tuple[str, ..
     """
     from kb.ingest.bibtex_import import import_bibtex
 
-    result = import_bibtex(Path(catalog_path), list(bib_files), topics=topics, tags=tags,
-                           skip_invalid=skip_invalid, dry_run=dry_run)
+    with _status() as say:
+        result = import_bibtex(Path(catalog_path), list(bib_files), topics=topics, tags=tags,
+                               skip_invalid=skip_invalid, dry_run=dry_run, progress=say)
     for warning in result.warnings:
         click.echo(warning.render(), err=True)
     for problem in result.invalid:
@@ -71,3 +74,16 @@ def bibtex(bib_files: tuple[Path, ...], catalog_path: str, topics: tuple[str, ..
                + (" (dry run: nothing written)" if dry_run else ""), err=True)
     if not result.added and result.invalid:
         sys.exit(1)
+
+
+@contextmanager
+def _status() -> Iterator[Callable[[str], None]]:
+    """A rich status line on a terminal (reading, checking, writing …); silent otherwise, so
+    piped output and errors stay one clean line each."""
+    if not sys.stderr.isatty():
+        yield lambda step: None
+        return
+    from rich.console import Console
+
+    with Console(stderr=True).status("importing …") as status:
+        yield lambda step: status.update(f"{step} …")

@@ -21,7 +21,7 @@ catalog, or none.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -178,26 +178,32 @@ def _prepare(files: BibFiles, catalog, topics: Sequence[str], tags: Sequence[str
 
 def import_bibtex(catalog_path: str | Path, bib_paths: str | Path | Sequence[str | Path], *,
                   topics: Iterable[str] = (), tags: Iterable[str] = (),
-                  skip_invalid: bool = False, dry_run: bool = False) -> ImportResult:
+                  skip_invalid: bool = False, dry_run: bool = False,
+                  progress: Callable[[str], None] | None = None) -> ImportResult:
     """Add the records of ``bib_paths`` (read together) that are new to the catalog.
 
     Raises :class:`BibtexInvalid` (every problem at its line) when a record is bad and
     ``skip_invalid`` is off, :class:`kb.errors.CatalogInvalid` when the new entries would not
     validate with the catalog; either way nothing is written. With ``dry_run`` nothing is.
+    ``progress`` is told each step ("reading 2 files", "checking 3,305 records" …).
     """
     from kb.catalog import Catalog
     from kb.entry_writer import write_entries
 
+    say = progress or (lambda step: None)
     paths = [bib_paths] if isinstance(bib_paths, str | Path) else list(bib_paths)
+    say(f"reading {len(paths)} file{'s' if len(paths) != 1 else ''}")
     files = read_bibtex_files(paths)
     catalog = Catalog.load(catalog_path, strict=False)
     result = ImportResult(read=len(files.records) + files.failed_records)
+    say(f"checking {len(files.records):,} records")
     _prepare(files, catalog, list(topics), list(tags), result)
     result.warnings = files.warnings + [w for r in files.records for w in r.warnings]
     if not skip_invalid and (problems := files.all_problems()):
         raise BibtexInvalid(problems)
     bad = [_one_line(r) for r in files.records if r.problems]
     result.invalid = sorted(files.problems + bad, key=lambda d: (d.path or "", d.line or 0))
+    say(f"{'checking' if dry_run else 'writing'} {len(result.added):,} new entries")
     write_entries(catalog.root, [item.entry for item in result.added], dry_run=dry_run)
     result.written = not dry_run and bool(result.added)
     return result
