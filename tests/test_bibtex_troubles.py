@@ -64,6 +64,16 @@ def test_cp1252_file_is_read_with_a_warning_naming_the_encoding(tmp_path: Path) 
     assert "Windows-1252" in warning.message
 
 
+def test_the_encoding_warning_comes_with_the_errors(kb_cli, tmp_path: Path) -> None:
+    bib = write(tmp_path, "bad.bib", "@misc{k, title = {Caf\u00e9}, year = {soon}}\n".encode(
+        "cp1252"))
+    code, _, err = kb_cli("import", "bibtex", str(bib), "--catalog", str(empty_catalog(tmp_path)))
+    assert code == 1
+    assert err.splitlines() == [
+        f"{bib}:1: warning[W304]: not UTF-8 (byte 0xe9 at line 1): read as Windows-1252",
+        f"{bib}:1: error[E515]: record 'k': year 'soon' is not a year"]
+
+
 def test_latin1_bytes_that_cp1252_refuses_fall_back_to_latin1(tmp_path: Path) -> None:
     path = write(tmp_path, "l1.bib", b"@misc{k, title = {A \x81 b \xe9}, year = 2001}\n")
     files_read = read_bibtex_files([path])

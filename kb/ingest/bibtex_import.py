@@ -200,7 +200,7 @@ def import_bibtex(catalog_path: str | Path, bib_paths: str | Path | Sequence[str
     _prepare(files, catalog, list(topics), list(tags), result)
     result.warnings = files.warnings + [w for r in files.records for w in r.warnings]
     if not skip_invalid and (problems := files.all_problems()):
-        raise BibtexInvalid(problems)
+        raise BibtexInvalid(problems, result.warnings)
     bad = [_one_line(r) for r in files.records if r.problems]
     result.invalid = sorted(files.problems + bad, key=lambda d: (d.path or "", d.line or 0))
     say(f"{'checking' if dry_run else 'writing'} {len(result.added):,} new entries")

@@ -97,12 +97,14 @@ class BibFiles:
 class BibtexInvalid(KbError):
     """The ``.bib`` file has errors; ``diagnostics`` lists every one, each at its line."""
 
-    def __init__(self, diagnostics: list[Diagnostic]) -> None:
+    def __init__(self, diagnostics: list[Diagnostic],
+                 warnings: list[Diagnostic] | None = None) -> None:
         super().__init__(f"the BibTeX file has {len(diagnostics)} error(s)", code="E510")
         self.diagnostics = diagnostics
+        self.warnings = warnings or []  # shown too: "read as Windows-1252" explains an error
 
     def render(self) -> str:
-        return "\n".join(d.render() for d in self.diagnostics)
+        return "\n".join(d.render() for d in [*self.warnings, *self.diagnostics])
 
 
 @functools.lru_cache(maxsize=1 << 16)  # names and venues repeat in every large file
