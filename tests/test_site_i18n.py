@@ -178,7 +178,7 @@ def test_nav_is_translated_and_keeps_its_pages(catalog: Catalog) -> None:
     assert [next(iter(item)) for item in english] == [
         "Home", "Topics", "Methods", "Timeline", "Graph", "Catalog", "Guide"]
     assert [next(iter(item)) for item in chinese] == [
-        "首頁", "主題", "方法", "時間軸", "引用圖", "目錄", "指南"]
+        "首頁", "主題", "方法", "時間軸", "引用圖", "文獻目錄", "指南"]
     assert [list(item.values()) for item in english][0] == [urls.HOME]
 
 
