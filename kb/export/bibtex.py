@@ -57,11 +57,12 @@ _ARXIV_CATEGORY = re.compile(r"^(cs|math|stat|eess|econ|q-bio|q-fin|physics|astr
                              r"nucl-[a-z]+))()$")
 ONLINE_KINDS = ("tutorial", "repo", "system", "list")
 # Where each type keeps the venue; any other type: howpublished.
-VENUE_FIELDS = {"article": "journal", "inproceedings": "booktitle", "incollection": "booktitle",
-                "inbook": "booktitle", "conference": "booktitle", "book": "publisher",
-                "proceedings": "publisher", "collection": "publisher", "techreport": "institution",
-                "report": "institution", "phdthesis": "school", "mastersthesis": "school",
-                "thesis": "school", "online": "organization", "manual": "organization"}
+VENUE_FIELD_OF_TYPE = {
+    "article": "journal", "inproceedings": "booktitle", "incollection": "booktitle",
+    "inbook": "booktitle", "conference": "booktitle", "book": "publisher",
+    "proceedings": "publisher", "collection": "publisher", "techreport": "institution",
+    "report": "institution", "phdthesis": "school", "mastersthesis": "school",
+    "thesis": "school", "online": "organization", "manual": "organization"}
 AS_WRITTEN_FIELDS = ("volume", "number", "pages")
 OWN_FIELDS = ("publisher", "institution", "school")  # venues that are entry fields too
 MONTH_MACROS = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov",
@@ -154,7 +155,7 @@ def record_fields(entry: Entry) -> list[tuple[str, str]]:
     if entry.editors:
         fields.append(("editor", _names(entry.editors)))
     fields.append(("title", _title(entry)))
-    venue_field = VENUE_FIELDS.get(kind, "howpublished")
+    venue_field = VENUE_FIELD_OF_TYPE.get(kind, "howpublished")
     if entry.venue and venue_field not in OWN_FIELDS \
             and entry.venue not in (entry.publisher, entry.institution, entry.school):
         fields.append((venue_field, tex_escape(entry.venue)))

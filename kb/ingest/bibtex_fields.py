@@ -93,9 +93,9 @@ def _url_in(tex: str) -> str:
 def venue(record: BibRecord) -> str | None:
     """The venue: the field where the record's type keeps it, else the first of
     :data:`VENUE_FIELDS` (a URL is none)."""
-    from kb.export.bibtex import VENUE_FIELDS as TYPE_VENUE
+    from kb.export.bibtex import VENUE_FIELD_OF_TYPE
 
-    own = TYPE_VENUE.get(record.type, "howpublished")
+    own = VENUE_FIELD_OF_TYPE.get(record.type, "howpublished")
     for name in (own, *VENUE_FIELDS):
         value = record.fields.get(name, "")
         if not value or _url_in(record.tex.get(name, "")) \
