@@ -225,6 +225,9 @@ def _blocks(text: str):  # noqa: ANN202
 
 @dataclass
 class _Reader:
+    """The blocks of all files, in order: macros defined as they come, records collected
+    with their problems, keys compared as BibTeX compares them (without case)."""
+
     files: BibFiles = field(default_factory=BibFiles)
     macros: Macros = field(default_factory=Macros)
     keys: dict[str, BibRecord] = field(default_factory=dict)
@@ -277,8 +280,8 @@ class _Reader:
             return
         if not record.key.strip():
             record.key = self._new_key(record)
-            record.warn("W305", "the record has no citation key (as Mendeley writes them): "
-                        "given one")
+            record.warn("W305", "the file gives no citation key (as Mendeley writes them); "
+                        "this one was made from author, year and title")
         elif (first := self.keys.get(record.key.lower())) is not None:
             record.problem("E512", f"duplicate key '{record.key}' (first at {first.path}:"
                            f"{first.line})")
