@@ -230,8 +230,3 @@ def family_of(text: str) -> str:
     """The family name (an organisation's whole name): what duplicate checks compare."""
     name = parse_name(text)
     return name.literal or name.family
-
-
-def normalized(text: str) -> str:
-    """``text`` rewritten the catalog's way (see the module docstring)."""
-    return format_name(parse_name(text))
