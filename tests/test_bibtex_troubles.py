@@ -162,6 +162,19 @@ def test_a_macro_defined_after_its_use_says_so(tmp_path: Path) -> None:
         error.value.diagnostics[0].message
 
 
+def test_a_bad_string_is_shown_and_only_its_users_are_skipped(kb_cli, tmp_path: Path) -> None:
+    bib = write(tmp_path, "s.bib", "@string{ok = {Fine}}\n@string{bad = nowhere}\n"
+                                   "@misc{a, title = ok, year = 2020}\n"
+                                   "@misc{b, title = bad, year = 2020}\n")
+    code, _, err = kb_cli("import", "bibtex", str(bib), "--catalog",
+                          str(empty_catalog(tmp_path)), "--skip-invalid")
+    assert code == 0
+    assert f"{bib}:2: error[E516]: @string 'bad': undefined macro 'nowhere'" in err
+    assert f"{bib}:4: error[E516]: record 'b': title: undefined macro 'bad' (its @string at " \
+           "line 2 could not be read)" in err
+    assert err.splitlines()[-1] == "read 2, added 1, already present 0, skipped 1 invalid"
+
+
 def test_macros_of_the_first_file_serve_the_second(tmp_path: Path) -> None:
     macros = write(tmp_path, "macros.bib", '@string{icml = "ICML"}\n')
     refs = write(tmp_path, "refs.bib", "@inproceedings{k, title = {T}, booktitle = icml, "

@@ -198,9 +198,12 @@ def import_bibtex(catalog_path: str | Path, bib_paths: str | Path | Sequence[str
     result = ImportResult(read=len(files.records) + files.failed_records)
     say(f"checking {len(files.records):,} records")
     _prepare(files, catalog, list(topics), list(tags), result)
-    result.warnings = files.warnings + [w for r in files.records for w in r.warnings]
+    # a bad @string is no record: with --skip-invalid it is shown, and its uses are skipped
+    result.warnings = files.warnings + files.string_problems + [
+        w for r in files.records for w in r.warnings]
     if not skip_invalid and (problems := files.all_problems()):
-        raise BibtexInvalid(problems, result.warnings)
+        raise BibtexInvalid(problems, files.warnings + [
+            w for r in files.records for w in r.warnings])
     bad = [_one_line(r) for r in files.records if r.problems]
     result.invalid = sorted(files.problems + bad, key=lambda d: (d.path or "", d.line or 0))
     say(f"{'checking' if dry_run else 'writing'} {len(result.added):,} new entries")

@@ -10,8 +10,9 @@ read back to the characters themselves.
 
 A file that is not UTF-8 is read as Windows-1252 (then Latin-1) with a warning naming the
 encoding. Every problem is a :class:`~kb.errors.Diagnostic` at its line: problems of one
-record go to ``record.problems`` (so an import can skip just that record), problems outside
-any record (a block bibtexparser cannot read, a bad @string) to ``BibFiles.problems``.
+record go to ``record.problems`` (so an import can skip just that record), a record
+bibtexparser cannot read to ``BibFiles.problems``, a bad @string to
+``BibFiles.string_problems``.
 """
 
 from __future__ import annotations
@@ -88,9 +89,11 @@ class BibFiles:
     problems: list[Diagnostic] = field(default_factory=list)
     warnings: list[Diagnostic] = field(default_factory=list)
     failed_records: int = 0  # records bibtexparser could not read (in ``problems``)
+    string_problems: list[Diagnostic] = field(default_factory=list)  # bad @string blocks
 
     def all_problems(self) -> list[Diagnostic]:
-        found = self.problems + [p for r in self.records for p in r.problems]
+        found = self.string_problems + self.problems + [p for r in self.records
+                                                        for p in r.problems]
         return sorted(found, key=lambda d: (d.path or "", d.line or 0))
 
 
@@ -240,9 +243,9 @@ class _Reader:
             line = block.start_line + 1
             if isinstance(block, model.String):
                 try:
-                    self.macros.define(block.key, block.value)
+                    self.macros.define(block.key, block.value, line)
                 except (UndefinedMacro, MalformedValue) as exc:
-                    self.files.problems.append(Diagnostic(
+                    self.files.string_problems.append(Diagnostic(
                         "E516" if isinstance(exc, UndefinedMacro) else "E511",
                         f"@string '{block.key}': {exc}", path, line))
             elif isinstance(block, model.DuplicateBlockKeyBlock):

@@ -23,9 +23,11 @@ _NUMBER = re.compile(r"\d+")
 class UndefinedMacro(ValueError):
     """A value uses a macro no @string defined (before it)."""
 
-    def __init__(self, name: str, later_line: int | None = None) -> None:
+    def __init__(self, name: str, later_line: int | None = None,
+                 failed_line: int | None = None) -> None:
         self.name = name
-        hint = (f" (an @string at line {later_line} defines it, but after its use)"
+        hint = (f" (its @string at line {failed_line} could not be read)" if failed_line else
+                f" (an @string at line {later_line} defines it, but after its use)"
                 if later_line else "")
         super().__init__(f"undefined macro '{name}'{hint}: define it with "
                          f"@string{{{name} = {{…}}}} before it is used")
@@ -41,15 +43,22 @@ class Macros:
 
     values: dict[str, str] = field(default_factory=lambda: dict(MONTH_MACROS))
     defined_later: dict[str, int] = field(default_factory=dict)  # name → line, for hints
+    failed: dict[str, int] = field(default_factory=dict)  # name → line of a bad @string
 
-    def define(self, name: str, raw: str) -> None:
-        self.values[name.lower()] = evaluate(raw, self)
+    def define(self, name: str, raw: str, line: int | None = None) -> None:
+        self.defined_later.pop(name.lower(), None)
+        try:
+            self.values[name.lower()] = evaluate(raw, self)
+        except ValueError:
+            self.failed[name.lower()] = line or 0
+            raise
 
     def get(self, name: str) -> str:
         try:
             return self.values[name.lower()]
         except KeyError:
-            raise UndefinedMacro(name, self.defined_later.get(name.lower())) from None
+            raise UndefinedMacro(name, self.defined_later.get(name.lower()),
+                                 self.failed.get(name.lower())) from None
 
 
 def _closing_brace(text: str, start: int) -> int:
