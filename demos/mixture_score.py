@@ -80,7 +80,7 @@ class GaussianMixture:
         self, x: torch.Tensor, bandwidths: tuple[float, ...] = (0.05, 0.1, 0.2, 0.5, 1.0)
     ) -> float:
         r"""Unbiased MMD² between samples ``x (N, D)`` and the mixture itself (Gretton et al.
-        2012, eq. 3) with :math:`k(x, y) = \sum_h e^{-\lVert x-y\rVert^2 / 2h^2}`.
+        2012, Lemma 6) with :math:`k(x, y) = \sum_h e^{-\lVert x-y\rVert^2 / 2h^2}`.
 
         Only the sample-vs-sample term is estimated; the other two are integrals of Gaussians:
         :math:`\mathbb E_{y}\,k(x, y) = \sum_k w_k c_1 e^{-\lVert x-\mu_k\rVert^2 / 2(h^2 +
