@@ -265,11 +265,11 @@ def sde_steps_section() -> list[str]:
             f"| {names.get(s['sampler'], s['sampler'])} | {s['steps']} "
             f"| {nfe[s['sampler'], s['steps']]} | {s['seeds']} | {per_seed} | {s['mean']:.2f}{sd} |"
         )
-    lines += ["", *sde_steps_verdict(record["summary"], spread)]
+    lines += ["", *sde_steps_verdict(record["summary"])]
     return lines
 
 
-def sde_steps_verdict(summary: list[dict], spread: dict) -> list[str]:
+def sde_steps_verdict(summary: list[dict]) -> list[str]:
     """One sentence per sampler measured at two step counts over several seeds: is the change of
     the mean FD larger than twice its standard error? And the toy check, if it has been run."""
     lines = []

@@ -1,0 +1,82 @@
+"""The bookkeeping of the sampler-convergence benchmarks: run lists, merging seeds, the verdicts
+that nfe_quality.md and sampler_convergence_toy.json state (the sampling itself is tested in
+test_demos_sampler_convergence.py)."""
+
+from __future__ import annotations
+
+import statistics
+
+import pytest
+
+from benchmarks import nfe_quality_all, sampler_convergence_toy, sde_steps_digits
+
+
+def test_runs_parse_and_bad_ones_are_named():
+    assert sde_steps_digits.parse_runs("em:100,pc:50") == [("em", 100), ("pc", 50)]
+    for bad in ("em", "sde:10", "em:0", "em:x"):
+        with pytest.raises(ValueError, match=bad):
+            sde_steps_digits.parse_runs(bad)
+
+
+def row(sampler: str, steps: int, seed: int, fd: float) -> dict:
+    return {"sampler": sampler, "steps": steps, "seed": seed, "classifier_fd": fd, "nfe": steps}
+
+
+def test_a_new_run_of_a_seed_replaces_the_old_one_and_others_are_kept():
+    old = [row("em", 100, 0, 3.9), row("em", 250, 0, 12.6)]
+    merged = sde_steps_digits.merge(old, [row("em", 250, 0, 5.0), row("em", 250, 1, 6.0)])
+    assert [(r["steps"], r["seed"], r["classifier_fd"]) for r in merged] == [
+        (100, 0, 3.9),
+        (250, 0, 5.0),
+        (250, 1, 6.0),
+    ]
+
+
+def test_summary_is_mean_and_sample_sd_per_sampler_and_steps():
+    rows = [row("em", 250, s, fd) for s, fd in enumerate((12.6, 4.0, 6.5))] + [
+        row("em", 100, 0, 3.9)
+    ]
+    by_steps = {s["steps"]: s for s in sde_steps_digits.summary(rows)}
+    assert by_steps[250]["mean"] == pytest.approx(statistics.mean([12.6, 4.0, 6.5]))
+    assert by_steps[250]["sd"] == pytest.approx(statistics.stdev([12.6, 4.0, 6.5]))
+    assert by_steps[100]["sd"] is None and by_steps[100]["seeds"] == 1
+
+
+def summary_of(sampler: str, fds: dict[int, list[float]]) -> list[dict]:
+    rows = [row(sampler, steps, s, fd) for steps, v in fds.items() for s, fd in enumerate(v)]
+    return sde_steps_digits.summary(rows)
+
+
+def test_verdict_says_within_noise_only_when_the_change_is_under_two_standard_errors(
+    tmp_path, monkeypatch
+):
+    monkeypatch.setattr(nfe_quality_all, "TOY_CONVERGENCE", tmp_path / "absent.json")
+    # means 4 and 8; the change 4 against twice the standard error of the difference of means
+    low, high = [2, 4, 4, 6], [6, 8, 8, 10]
+    twice_error = 2 * (statistics.variance(low) / 4 + statistics.variance(high) / 4) ** 0.5
+    noisy = summary_of("em", {100: low, 250: high})
+    [line] = nfe_quality_all.sde_steps_verdict(noisy)
+    assert f"+4.00 (twice its standard error: {twice_error:.2f})" in line
+    assert twice_error < 4 and "larger than the metric's noise" in line
+    # the same means, spread wider: sd 4.9 each, twice the standard error 6.9 > 4
+    wide = summary_of("em", {100: [-2, 4, 4, 10], 250: [2, 8, 8, 14]})
+    [line] = nfe_quality_all.sde_steps_verdict(wide)
+    assert "within the metric's noise" in line
+
+
+def toy_rows(mmd: dict[int, float]) -> list[dict]:
+    return [
+        {"score": "exact", "sde": "vp", "sampler": "em", "steps": steps, "mmd2": value}
+        for steps, value in mmd.items()
+    ]
+
+
+def test_toy_verdict_flags_a_sampler_that_gets_worse_or_has_not_converged():
+    floor = 0.001
+    good = sampler_convergence_toy.verdict(toy_rows({100: 0.01, 250: 0.0105, 1000: 0.0005}), floor)
+    assert good == {"exact/vp/em": {"worse_with_more_steps": [], "at_1000_within_floor": True}}
+    bad = sampler_convergence_toy.verdict(toy_rows({100: 0.001, 250: 0.01, 1000: 0.02}), floor)
+    assert bad["exact/vp/em"] == {
+        "worse_with_more_steps": ["100→250", "250→1000"],
+        "at_1000_within_floor": False,
+    }
