@@ -69,8 +69,34 @@ def test_the_overview_speaks_chinese_with_lang_zh_tw(monkeypatch: pytest.MonkeyP
     at.run()
     assert not at.exception, [e.value for e in at.exception]
     assert [title.value for title in at.title] == ["可以執行的擴散模型"]
-    assert "[擴散模型知識庫](http://site.test:8000)" in at.markdown[0].value
+    assert "[擴散模型知識庫](http://site.test:8000/zh-TW)" in at.markdown[0].value
 
     english = AppTest.from_file(str(APP), default_timeout=120)
     english.run()
     assert [title.value for title in english.title] == ["Diffusion models, runnable"]
+    assert "[diffusion knowledge base](http://site.test:8000)" in english.markdown[0].value
+
+
+def test_a_method_page_keeps_the_language_and_links_the_zh_tw_site(
+        monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    """A deep link from a zh-TW site page (``/ddim?steps=20&lang=zh-TW``): the title, the
+    caption and the link back are Chinese; a switch to another page keeps the language."""
+    from streamlit.testing.v1 import AppTest
+
+    monkeypatch.setenv("KB_DEMO_TINY", "1")
+    monkeypatch.setenv("KB_CACHE_DIR", str(tmp_path))
+    monkeypatch.setenv("KB_SITE_URL", "http://site.test:8000")
+    at = AppTest.from_file(str(APP), default_timeout=240)
+    at.query_params["lang"] = "zh-TW"
+    at.run()
+    at.switch_page("method_pages/ddim.py")
+    at.query_params.update({"steps": "2", "lang": "zh-TW"})
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert [title.value for title in at.title] == ["DDIM：同一個模型，更少的步數"]
+    assert at.caption[0].value.startswith("Song, Meng & Ermon 2020。")
+    links = [m.value for m in at.markdown if "延伸閱讀" in m.value]
+    assert links and "(http://site.test:8000/zh-TW/methods/ddim/)" in links[0]
+    at.switch_page("method_pages/ddpm.py")
+    at.run()
+    assert [title.value for title in at.title] == ["DDPM：去噪擴散"]

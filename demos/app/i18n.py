@@ -54,6 +54,11 @@ def page_language(query: Mapping[str, str], session: MutableMapping[str, object]
     return chosen if chosen in LANGUAGES else DEFAULT_LANGUAGE
 
 
+def site_path(lang: str) -> str:
+    """Where the knowledge-base site in ``lang`` lives below its root: ``""`` or ``/zh-TW``."""
+    return "" if lang == DEFAULT_LANGUAGE else f"/{lang}"
+
+
 def unknown_language(query: Mapping[str, str]) -> str | None:
     """The ``?lang=`` value asked for that the app does not have, if any."""
     asked = query.get(QUERY_KEY)

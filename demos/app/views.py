@@ -16,7 +16,8 @@ from typing import Any
 import numpy as np
 import streamlit as st
 
-from demos.app.links import method_links
+from demos.app.i18n import page_language, say, site_path
+from demos.app.links import method_links, site_base_url
 from demos.app.routes import Route
 
 DATA_GREY = "0.78"
@@ -287,8 +288,9 @@ def show_models(*models: tuple[str, Any], where: Any = None) -> None:
 
 
 def show_links(route: Route) -> None:
-    """The method's page on the knowledge-base site and its papers."""
-    links = method_links(route.url_path)
+    """The method's page on the knowledge-base site (in the page's language) and its papers."""
+    lang = page_language(st.query_params, st.session_state)
+    links = method_links(route.url_path, site_url=site_base_url() + site_path(lang))
     papers = " · ".join(
         f"[{p.citation}, *{p.title}*]({p.site_url})"
         + (f" ([arXiv]({p.arxiv_url}))" if p.arxiv_url else "")
@@ -296,8 +298,8 @@ def show_links(route: Route) -> None:
     )
     st.divider()
     st.markdown(
-        f"**Read more:** [{links.title}]({links.site_url}) on the knowledge-base site"
-        + (f"  \n**Papers:** {papers}" if papers else "")
+        say("links.read_more", lang, link=f"[{links.title}]({links.site_url})")
+        + (f"  \n{say('links.papers', lang)} {papers}" if papers else "")
     )
 
 

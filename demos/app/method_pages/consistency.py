@@ -5,6 +5,7 @@ Query parameters: ``steps`` (1–8), ``dataset``, ``n``, ``seed``, ``train_steps
 
 import streamlit as st
 
+from demos.app.i18n import page_language, say
 from demos.app.inputs import (
     ANY_DATASET,
     IMAGE_SETS,
@@ -27,11 +28,9 @@ from demos.app.views import (
 )
 
 route = find_route("consistency-models")
-st.title("Consistency models")
-st.caption(
-    "Song, Dhariwal, Chen & Sutskever 2023. A network f(x_t, t) trained so that every "
-    "point of one probability-flow ODE path maps to the same end: its start, x_0."
-)
+lang = page_language(st.query_params, st.session_state)
+st.title(say("page.consistency-models.title", lang))
+st.caption(say("page.consistency-models.caption", lang))
 if not method_available(route):
     show_unavailable(route)
 

@@ -6,6 +6,7 @@ Query parameters: ``steps`` (S = NFE), ``eta``, ``dataset``, ``n``, ``seed``, ``
 import streamlit as st
 import torch
 
+from demos.app.i18n import page_language, say
 from demos.app.inputs import (
     ANY_DATASET,
     ETA,
@@ -40,11 +41,9 @@ from demos.app.views import (
 )
 
 route = find_route("ddim")
-st.title("DDIM — fewer steps, same model")
-st.caption(
-    "Song, Meng & Ermon 2020. The DDPM ε-network, sampled on a sub-sequence τ of S "
-    "steps; η = 0 makes sampling deterministic, which also runs backwards (inversion)."
-)
+lang = page_language(st.query_params, st.session_state)
+st.title(say("page.ddim.title", lang))
+st.caption(say("page.ddim.caption", lang))
 if not method_available(route):
     show_unavailable(route)
 

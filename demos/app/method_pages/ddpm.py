@@ -7,6 +7,7 @@ reverse process), ``seed``, ``train_steps``.
 import streamlit as st
 import torch
 
+from demos.app.i18n import page_language, say
 from demos.app.inputs import (
     ANY_DATASET,
     IMAGE_SETS,
@@ -34,11 +35,9 @@ from demos.app.views import (
 )
 
 route = find_route("ddpm")
-st.title("DDPM — denoising diffusion")
-st.caption(
-    "Ho, Jain & Abbeel 2020. Noise data step by step; learn to undo one step; "
-    "generate by undoing all T of them."
-)
+lang = page_language(st.query_params, st.session_state)
+st.title(say("page.ddpm.title", lang))
+st.caption(say("page.ddpm.caption", lang))
 if not method_available(route):
     show_unavailable(route)
 

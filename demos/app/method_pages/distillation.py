@@ -6,6 +6,7 @@ Query parameters: ``steps`` (the student's: 1, 2, 4, 8 or 16), ``dataset``, ``n`
 
 import streamlit as st
 
+from demos.app.i18n import page_language, say
 from demos.app.inputs import (
     ANY_DATASET,
     IMAGE_SETS,
@@ -29,11 +30,9 @@ from demos.app.views import (
 from demos.distill import TEACHER_SAMPLING_STEPS
 
 route = find_route("progressive-distillation")
-st.title("Progressive distillation")
-st.caption(
-    "Salimans & Ho 2022. A student learns to take in one DDIM step what its teacher "
-    "takes in two; then it becomes the teacher, halving the steps down to one."
-)
+lang = page_language(st.query_params, st.session_state)
+st.title(say("page.progressive-distillation.title", lang))
+st.caption(say("page.progressive-distillation.caption", lang))
 if not method_available(route):
     show_unavailable(route)
 

@@ -7,6 +7,7 @@ Query parameters: ``dataset``, ``model`` (flow or reflow), ``solver`` (euler or 
 import streamlit as st
 import torch
 
+from demos.app.i18n import page_language, say
 from demos.app.inputs import (
     SEED,
     STEPS,
@@ -35,11 +36,9 @@ from demos.app.views import (
 )
 
 route = find_route("flow-matching")
-st.title("Flow matching")
-st.caption(
-    "Lipman et al. 2022; Liu, Gong & Liu 2022. Learn the velocity that carries noise "
-    "to data along straight lines; integrate it. Reflow straightens the paths further."
-)
+lang = page_language(st.query_params, st.session_state)
+st.title(say("page.flow-matching.title", lang))
+st.caption(say("page.flow-matching.caption", lang))
 if not method_available(route):
     show_unavailable(route)
 

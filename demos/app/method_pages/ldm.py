@@ -7,6 +7,7 @@ Query parameters: ``dataset``, ``steps``, ``guidance``, ``digit`` (all or 0–9)
 import streamlit as st
 import torch
 
+from demos.app.i18n import page_language, say
 from demos.app.inputs import (
     GUIDANCE,
     IMAGE_SETS,
@@ -37,11 +38,9 @@ from demos.app.views import (
 )
 
 route = find_route("ldm")
-st.title("Latent diffusion")
-st.caption(
-    "Rombach et al. 2022. Compress images with an autoencoder, run diffusion on the "
-    "small latents, decode once; class-conditional, with classifier-free guidance."
-)
+lang = page_language(st.query_params, st.session_state)
+st.title(say("page.ldm.title", lang))
+st.caption(say("page.ldm.caption", lang))
 if not method_available(route):
     show_unavailable(route)
 

@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from demos.app.i18n import page_language, say
+from demos.app.i18n import page_language, say, site_path
 from demos.app.inputs import tiny_mode
 from demos.app.links import site_base_url
 from demos.app.routes import ROUTES
@@ -10,7 +10,7 @@ from demos.app.views import method_available
 
 lang = page_language(st.query_params, st.session_state)
 st.title(say("overview.title", lang))
-st.markdown(say("overview.intro", lang, site_url=site_base_url()))
+st.markdown(say("overview.intro", lang, site_url=site_base_url() + site_path(lang)))
 if tiny_mode():
     st.caption(say("overview.tiny", lang))
 

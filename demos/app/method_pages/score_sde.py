@@ -7,6 +7,7 @@ the field), ``n``, ``seed``, ``train_steps``.
 import streamlit as st
 import torch
 
+from demos.app.i18n import page_language, say
 from demos.app.inputs import (
     SEED,
     STEPS,
@@ -34,11 +35,9 @@ from demos.app.views import (
 )
 
 route = find_route("score-sde")
-st.title("Score SDE")
-st.caption(
-    "Song et al. 2021. Noise data with an SDE; learn the score ∇ log p_t(x); run the SDE "
-    "backwards — or its probability-flow ODE — with that score."
-)
+lang = page_language(st.query_params, st.session_state)
+st.title(say("page.score-sde.title", lang))
+st.caption(say("page.score-sde.caption", lang))
 if not method_available(route):
     show_unavailable(route)
 
