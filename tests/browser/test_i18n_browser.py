@@ -99,3 +99,14 @@ def test_tabs_badges_links_and_search_pass_the_accessibility_checks(visit, prefi
     dialog = page.locator('.md-search[role="dialog"]')
     assert dialog.get_attribute("aria-label") == ("Search" if not prefix else "搜尋")
     visit.assert_clean()
+
+
+def test_the_embedded_code_is_readable(visit) -> None:
+    """Method pages embed the demos' sources, whose comments and docstrings are documentation:
+    comments, docstrings, operators and punctuation are ≥ 4.5:1 on the code background."""
+    visit.open("methods/ddim/")
+    tokens = visit.page.locator(".md-content .highlight :is(.c1, .sd, .o, .ow, .p)")
+    assert tokens.count() > 10
+    for index in range(0, tokens.count(), max(1, tokens.count() // 40)):  # a sample of them
+        assert contrast(tokens.nth(index).evaluate(DRAWN_COLOURS)) >= 4.5
+    visit.assert_clean()
