@@ -30,7 +30,7 @@ from demos.pretrained import SHIPPED_DIR, file_sha256
 from demos.train import TrainConfig
 
 # (method, dataset, options): the model a page samples with its default settings, as
-# demos.app.inputs.app_train_config makes it (the core's defaults). tests/test_demos_pretrained.py
+# demos.app.inputs.app_train_config makes it (the core's defaults). tests/test_demos_shipped.py
 # opens every page with its defaults and fails if it would train anything not shipped.
 PAGE_MODELS: tuple[tuple[str, str, dict[str, int]], ...] = (
     ("ddpm", "digits", {}),  # /ddpm and /ddim
