@@ -7,9 +7,12 @@ share of the votes,
     weight(t) = Σ_{e ∋ t} sim(e) / |topics(e)|  ÷  Σ_e sim(e),
 
 and the topics with a weight of at least :data:`MIN_WEIGHT` are kept, best first, at most
-:data:`MAX_TOPICS`. Neighbours rather than a one-vs-rest classifier per topic: half the
-catalog's topics have fewer than 15 entries, too few to fit a classifier on, and the votes
-name the entries they come from, which are shown beside them.
+:data:`MAX_TOPICS`. Neighbours rather than a one-vs-rest classifier per topic, measured by
+``benchmarks/discover_topics.py`` (each catalog entry's topics guessed from the rest): the
+vote's top guess is one of the entry's topics for 85% of the 357 entries, a 5-fold
+one-vs-rest logistic regression's for 81%; 31 of the 50 topics in use have fewer than 15
+entries, too few to fit a classifier on, and the votes name the entries they come from,
+which are shown beside them.
 """
 
 from __future__ import annotations
