@@ -161,6 +161,8 @@ def test_json_is_an_array_best_first_with_ids_scores_nearest_and_topics(
         assert all(set(t) == {"id", "weight"} for t in candidate["topics"])
     probabilities = [c["probability"] for c in found]
     assert probabilities == sorted(probabilities, reverse=True)  # ranked by the model
+    scores = [c["score"] for c in found]
+    assert scores == sorted(scores, reverse=True)  # the fit grows with the probability
 
 
 def test_table_lists_the_candidates(recorded_server, catalog: Path, kb_cli) -> None:
@@ -289,6 +291,17 @@ def test_command_imports_no_model_or_network_library() -> None:
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                             cwd=REPO)
     assert result.stdout.strip() == "[]", result.stderr
+
+
+def test_likely_topics_are_the_similarity_weighted_vote() -> None:
+    from kb.discover.rank import Neighbour
+    from kb.discover.topics import likely_topics
+
+    near = [Neighbour("a", 0.6), Neighbour("b", 0.3), Neighbour("c", 0.1)]
+    topics_of = {"a": ["video"], "b": ["video", "audio"], "c": ["3d"]}
+    # video: 0.6 + 0.3/2 = 0.75; audio: 0.3/2 = 0.15; 3d: 0.1 < 0.15, left out (total 1.0)
+    assert likely_topics(near, topics_of) == [("video", 0.75), ("audio", 0.15)]
+    assert likely_topics([], topics_of) == []
 
 
 def test_listing_query_needs_something_to_ask() -> None:
