@@ -13,7 +13,9 @@ the user's papers as positives and the listing itself as negatives — with thre
 2. **A fit that reads the same on every listing.** The held-out catalog entries' scores say
    what a paper that belongs in the catalog scores. A paper's ``fit`` is the share of them
    it beats: 0.5 = it looks as much like the catalog as a typical entry does, 0 = less than
-   any entry. The ranking itself is by the classifier's probability.
+   any entry. The ranking itself is by the classifier's probability. (A listing of one
+   paper cannot be split: it is scored as arxiv-sanity-lite scores, by a model that saw it,
+   and its score is that probability.)
 3. **Our features**: words and word pairs, Chinese notes segmented
    (:func:`kb.discover.features.content_vectorizer`), and logistic regression
    (``class_weight="balanced"``, ``C`` = 0.1, chosen on the benchmark among 0.03 … 3).

@@ -75,7 +75,7 @@ def discover(catalog_path: str | Path, query: str | None = None, *,
     listing = fetch_listing(listing_query, settings, lambda n: say("listing", n))
     found = Discovered(listing.query, len(listing.papers))
     new_papers = _drop_known(catalog, listing.papers, found.known)
-    ranked = rank_papers(catalog, new_papers, positives=positives, model=model,
+    ranked = rank_papers(catalog, new_papers, positives=positives, model=model, explain=limit,
                          progress=lambda step: say(step, None))
     found.candidates = ranked if limit is None else ranked[:limit]
     return found
