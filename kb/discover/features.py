@@ -48,15 +48,15 @@ def paper_text(paper: Titled) -> str:
 
 
 def content_vectorizer(min_df: int = 1, max_features: int = MAX_FEATURES,
-                       bigrams: bool = True) -> TfidfVectorizer:
+                       bigrams: bool = True, max_df: float = 1.0) -> TfidfVectorizer:
     """Our tf-idf (see the module docstring); ``min_df`` 2 drops one-off words and typos."""
     from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS, TfidfVectorizer
 
     return TfidfVectorizer(tokenizer=tokenize, token_pattern=None, lowercase=False,
                            stop_words=sorted(ENGLISH_STOP_WORDS),
                            ngram_range=(1, 2 if bigrams else 1),
-                           sublinear_tf=True, min_df=min_df, max_features=max_features,
-                           dtype=_float32())
+                           sublinear_tf=True, min_df=min_df, max_df=max_df,
+                           max_features=max_features, dtype=_float32())
 
 
 def sanity_vectorizer(documents: int) -> TfidfVectorizer:
