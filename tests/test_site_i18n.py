@@ -202,7 +202,11 @@ def test_method_pages_link_to_the_glossary(pages: dict[str, dict[str, str]]) -> 
         assert 'href="../../glossary/"' in pages[lang]["methods/ddim.md"]
 
 
-def test_run_the_demo_passes_the_language_from_zh_tw_pages() -> None:
+def test_run_the_demo_passes_the_language_from_zh_tw_pages(
+        pages: dict[str, dict[str, str]]) -> None:
+    assert 'href="http://localhost:8501/ddim?steps=20&amp;lang=zh-TW"' in \
+        pages["zh-TW"]["methods/ddim.md"]
+    assert 'href="http://localhost:8501/ddim?steps=20"' in pages["en"]["methods/ddim.md"]
     assert demo_url("http://localhost:8501", "ddim", lang="zh-TW") == \
         "http://localhost:8501/ddim?steps=20&lang=zh-TW"
     assert demo_url("http://localhost:8501", "ddim") == "http://localhost:8501/ddim?steps=20"
