@@ -111,6 +111,10 @@ def test_bad_since_and_unknown_topic_fail_before_any_request(recorded_server, ca
     assert code == 1 and "--since 'last week' is not a date" in err
     code, _, err = kb_cli("discover", "--topic", "nope", "--catalog", str(catalog))
     assert code == 1 and "unknown topic 'nope'" in err
+    code, _, err = kb_cli("discover", "--add", "0", "--catalog", str(catalog))
+    assert code == 1 and "--add must be at least 1, not 0" in err
+    code, _, err = kb_cli("discover", "--limit", "0", "--catalog", str(catalog))
+    assert code == 1 and "--limit must be at least 1, not 0" in err
     assert recorded_server.requests == []
 
 

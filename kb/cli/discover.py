@@ -63,8 +63,10 @@ def discover(query: str | None, catalog_path: str, categories: tuple[str, ...],
     """
     from kb.discover import add_top
     from kb.discover import discover as run_discover
-    from kb.discover.run import parse_since
+    from kb.discover.run import check_add_count, parse_since
 
+    if add_count is not None:
+        check_add_count(add_count)
     shown = max(limit, add_count or 0)
     with _progress() as say:
         found = run_discover(catalog_path, query, categories=categories or _defaults(),

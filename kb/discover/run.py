@@ -99,14 +99,19 @@ def _drop_known(catalog: object, papers: list[Paper],
     return fresh
 
 
+def check_add_count(count: int) -> None:
+    """``--add K`` needs K ≥ 1; checked before asking arXiv anything."""
+    if count < 1:
+        raise KbError(f"--add must be at least 1, not {count}", code="E022")
+
+
 def add_top(catalog_path: str | Path, candidates: Sequence[Candidate], count: int, *,
             topics: Sequence[str] = (), dry_run: bool = False,
             settings: ApiSettings | None = None):  # noqa: ANN201 - kb.ingest.add.AddResult
     """Add the best ``count`` candidates with ``kb add``'s own path (one transaction)."""
     from kb.ingest.add import add_works
 
-    if count < 1:
-        raise KbError(f"--add must be at least 1, not {count}", code="E022")
+    check_add_count(count)
     if count > len(candidates):
         raise KbError(f"--add {count}: only {len(candidates)} candidate(s) to add",
                       code="E022")
