@@ -13,6 +13,7 @@ can be split, and a later run adds to or replaces them:
 
     .venv/bin/python benchmarks/sde_steps_digits.py --seeds 0,1,2
     .venv/bin/python benchmarks/sde_steps_digits.py --seeds 3 --runs em:100,em:250,em:1000
+    .venv/bin/python benchmarks/sde_steps_digits.py --runs em:250:0.011  # stop at t = 0.011
 
 Writes ``results/sde_steps_digits.json``; ``nfe_quality_all.py --markdown-only`` quotes it in
 ``results/nfe_quality.md``.
@@ -34,17 +35,31 @@ from benchmarks.nfe_quality_all import DATASET, NUM_SAMPLES  # noqa: E402
 
 RESULT_FILE = RESULTS / "sde_steps_digits.json"
 DEFAULT_RUNS = "em:100,em:250,pc:50,pc:125"
+T_MIN = 1e-3  # where the samplers stop, ε of demos.score_sde (Song et al.'s 10⁻³ for VP)
 
 
-def parse_runs(text: str) -> list[tuple[str, int]]:
-    """``"em:100,pc:50"`` → [("em", 100), ("pc", 50)]; samplers em, pc, ode."""
+def parse_runs(text: str) -> list[tuple[str, int, float]]:
+    """``"em:100,pc:50:0.01"`` → [("em", 100, 0.001), ("pc", 50, 0.01)]: sampler (em, pc or
+    ode), steps, and optionally the time ε the sampler stops at (default 10⁻³)."""
     runs = []
     for item in text.split(","):
-        sampler, _, steps = item.partition(":")
-        if sampler not in ("em", "pc", "ode") or not steps.isdigit() or int(steps) < 1:
-            raise ValueError(f"a run is SAMPLER:STEPS with SAMPLER em, pc or ode, not {item!r}")
-        runs.append((sampler, int(steps)))
+        sampler, _, rest = item.partition(":")
+        steps, _, t_min = rest.partition(":")
+        try:
+            runs.append((sampler, int(steps), float(t_min) if t_min else T_MIN))
+        except ValueError:
+            runs.append(("", 0, 0.0))
+        if sampler not in ("em", "pc", "ode") or runs[-1][1] < 1 or not 0 < runs[-1][2] < 1:
+            raise ValueError(
+                f"a run is SAMPLER:STEPS[:T_MIN] with SAMPLER em, pc or ode and 0 < T_MIN < 1, "
+                f"not {item!r}"
+            )
     return runs
+
+
+def group(row: dict) -> tuple[str, int, float]:
+    """(sampler, steps, t_min) of a row; rows written before t_min was recorded used 10⁻³."""
+    return row["sampler"], row["steps"], row.get("t_min", T_MIN)
 
 
 def data_vs_data(picks: int) -> dict:
@@ -79,7 +94,35 @@ def data_vs_data(picks: int) -> dict:
     }
 
 
-def run_rows(runs: list[tuple[str, int]], seeds: list[int]) -> list[dict]:
+ERROR_TIMES = (0.001, 0.002, 0.005, 0.011, 0.03, 0.1, 0.3)
+
+
+def eps_error_by_time(times: tuple[float, ...] = ERROR_TIMES) -> list[dict]:
+    """The trained network's error where each sampler leans on it: E‖ε_θ(x_t, t) − z‖² per
+    pixel on the held-out digits at each t (0 would be a perfect denoiser, 1 a network that
+    knows nothing of the noise), and s(t), so the score's error is about √that / s(t)."""
+    import torch
+
+    from demos.data import load_dataset
+    from demos.score_sde import score_sde_config, sde_of
+    from demos.sde import _col, score
+    from demos.trained import load_or_train
+
+    trained = load_or_train(score_sde_config(DATASET))
+    sde, x0 = sde_of(trained.config), load_dataset(DATASET, split="test").x
+    generator, out = torch.Generator().manual_seed(0), []
+    with torch.no_grad():
+        for t_value in times:
+            t = torch.full((len(x0),), t_value)
+            z = torch.randn(x0.shape, generator=generator)
+            mean, std = sde.marginal(t)
+            x_t = _col(mean, x0) * x0 + _col(std, x0) * z
+            error = (_col(std, x0) * score(trained.net, sde, x_t, t) + z).square().mean()
+            out.append({"t": t_value, "s": std[0].item(), "eps_mse": error.item()})
+    return out
+
+
+def run_rows(runs: list[tuple[str, int, float]], seeds: list[int]) -> list[dict]:
     """One row per (sampler, steps, seed): FD, predicted class counts, seconds."""
     import torch
     from rich.progress import track
@@ -93,10 +136,10 @@ def run_rows(runs: list[tuple[str, int]], seeds: list[int]) -> list[dict]:
     trained = load_or_train(score_sde_config(DATASET))  # the model nfe_quality_all.py samples
     classifier, _ = load_or_train_classifier(DATASET, None)
     rows, compared = [], fd_n()
-    jobs = [(sampler, steps, seed) for seed in seeds for sampler, steps in runs]
-    for sampler, steps, seed in track(jobs, description="sampling"):
+    jobs = [(*run, seed) for seed in seeds for run in runs]
+    for sampler, steps, t_min, seed in track(jobs, description="sampling"):
         options = SampleOptions(num_samples=NUM_SAMPLES, steps=steps, spacing="trailing", seed=seed)
-        result = sample_score_sde(trained, options, sampler)
+        result = sample_score_sde(trained, options, sampler, eps=t_min)
         fd = evaluate(DATASET, result.samples).metrics[0]
         with torch.no_grad():  # the classes of the compared samples, as the classifier sees them
             shown = result.samples[:compared].clamp(-1, 1).float()
@@ -105,6 +148,7 @@ def run_rows(runs: list[tuple[str, int]], seeds: list[int]) -> list[dict]:
             {
                 "sampler": sampler,
                 "steps": steps,
+                "t_min": t_min,
                 "nfe": result.nfe,
                 "seed": seed,
                 "classifier_fd": fd.value,
@@ -112,7 +156,7 @@ def run_rows(runs: list[tuple[str, int]], seeds: list[int]) -> list[dict]:
                 "seconds": round(result.seconds, 1),
             }
         )
-        print(f"{sampler} {steps} steps, seed {seed}: FD {fd.value:.3f}", flush=True)
+        print(f"{sampler} {steps} steps to t={t_min}, seed {seed}: FD {fd.value:.3f}", flush=True)
     return rows
 
 
@@ -123,19 +167,16 @@ def fd_n() -> int:
 
 
 def merge(old: list[dict], new: list[dict]) -> list[dict]:
-    """The rows of both, a new row replacing an old one of the same sampler, steps and seed."""
-    key = lambda r: (r["sampler"], r["steps"], r["seed"])  # noqa: E731
-    merged = {key(r): r for r in old} | {key(r): r for r in new}
-    return sorted(merged.values(), key=lambda r: (r["sampler"], r["steps"], r["seed"]))
+    """The rows of both, a new row replacing an old one of the same run and seed."""
+    merged = {(*group(r), r["seed"]): r for r in old} | {(*group(r), r["seed"]): r for r in new}
+    return [merged[key] for key in sorted(merged)]
 
 
 def summary(rows: list[dict]) -> list[dict]:
-    """Per (sampler, steps): the FD of every seed, its mean, sd, min and max."""
+    """Per (sampler, steps, t_min): the FD of every seed, its mean, sd, min and max."""
     out = []
-    for sampler, steps in dict.fromkeys((r["sampler"], r["steps"]) for r in rows):
-        values = [
-            r["classifier_fd"] for r in rows if (r["sampler"], r["steps"]) == (sampler, steps)
-        ]
+    for sampler, steps, t_min in dict.fromkeys(group(r) for r in rows):
+        values = [r["classifier_fd"] for r in rows if group(r) == (sampler, steps, t_min)]
         mean = sum(values) / len(values)
         sd = (
             (sum((v - mean) ** 2 for v in values) / (len(values) - 1)) ** 0.5
@@ -146,6 +187,7 @@ def summary(rows: list[dict]) -> list[dict]:
             {
                 "sampler": sampler,
                 "steps": steps,
+                "t_min": t_min,
                 "seeds": len(values),
                 "fd": values,
                 "mean": mean,
@@ -193,6 +235,7 @@ def main() -> None:
         "dataset": DATASET,
         "num_samples": NUM_SAMPLES,
         "data_vs_data": data_vs_data(args.picks),
+        "eps_error_by_t": eps_error_by_time(),
         "summary": summary(all_rows),
         "rows": all_rows,
         "seconds": round(time.perf_counter() - start, 1),

@@ -190,8 +190,8 @@ def sample_score_sde(trained: Any, options: Any, sampler: str = "pc", **kwargs: 
         )
         nfe = steps * (1 + corrector_steps)
     elif sampler == "ode":
-        solver = kwargs.get("solver", "heun")
-        out = probability_flow_sample(score_fn, sde, x.to(device), steps, solver)
+        solver, eps = kwargs.get("solver", "heun"), kwargs.get("eps", 1e-3)
+        out = probability_flow_sample(score_fn, sde, x.to(device), steps, solver, eps)
         nfe = steps * (2 if solver == "heun" else 1)
     else:
         raise ValueError(f"sampler must be pc, em or ode, not {sampler!r}")

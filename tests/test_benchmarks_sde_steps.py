@@ -12,23 +12,32 @@ from benchmarks import nfe_quality_all, sampler_convergence_toy, sde_steps_digit
 
 
 def test_runs_parse_and_bad_ones_are_named():
-    assert sde_steps_digits.parse_runs("em:100,pc:50") == [("em", 100), ("pc", 50)]
-    for bad in ("em", "sde:10", "em:0", "em:x"):
+    assert sde_steps_digits.parse_runs("em:100,pc:50:0.01") == [("em", 100, 1e-3), ("pc", 50, 0.01)]
+    for bad in ("em", "sde:10", "em:0", "em:x", "em:10:1.5", "em:10:x"):
         with pytest.raises(ValueError, match=bad):
             sde_steps_digits.parse_runs(bad)
 
 
-def row(sampler: str, steps: int, seed: int, fd: float) -> dict:
-    return {"sampler": sampler, "steps": steps, "seed": seed, "classifier_fd": fd, "nfe": steps}
+def row(sampler: str, steps: int, seed: int, fd: float, t_min: float = 1e-3) -> dict:
+    return {
+        "sampler": sampler,
+        "steps": steps,
+        "t_min": t_min,
+        "seed": seed,
+        "classifier_fd": fd,
+        "nfe": steps,
+    }
 
 
 def test_a_new_run_of_a_seed_replaces_the_old_one_and_others_are_kept():
     old = [row("em", 100, 0, 3.9), row("em", 250, 0, 12.6)]
-    merged = sde_steps_digits.merge(old, [row("em", 250, 0, 5.0), row("em", 250, 1, 6.0)])
-    assert [(r["steps"], r["seed"], r["classifier_fd"]) for r in merged] == [
-        (100, 0, 3.9),
-        (250, 0, 5.0),
-        (250, 1, 6.0),
+    new = [row("em", 250, 0, 5.0), row("em", 250, 1, 6.0), row("em", 250, 0, 4.5, t_min=0.01)]
+    merged = sde_steps_digits.merge(old, new)
+    assert [(r["steps"], r["t_min"], r["seed"], r["classifier_fd"]) for r in merged] == [
+        (100, 1e-3, 0, 3.9),
+        (250, 1e-3, 0, 5.0),
+        (250, 1e-3, 1, 6.0),
+        (250, 0.01, 0, 4.5),
     ]
 
 
