@@ -89,3 +89,18 @@ def test_toy_verdict_flags_a_sampler_that_gets_worse_or_has_not_converged():
         "worse_with_more_steps": ["100→250", "250→1000"],
         "at_1000_within_floor": False,
     }
+
+
+def test_toy_sentence_reports_each_kind_of_score_apart():
+    clean = {"worse_with_more_steps": [], "at_1000_within_floor": True}
+    worse = {"worse_with_more_steps": ["250→1000"], "at_1000_within_floor": False}
+    toy = {
+        "verdict": {"exact/vp/em": clean, "trained/vp/em": worse},
+        "noise_floor": {"floor": 1.5e-4},
+        "num_samples": 4000,
+        "seeds": 3,
+    }
+    sentence = nfe_quality_all.toy_sentence(toy)
+    assert "with the exact score, none gets worse, all within the floor at 1000 steps" in sentence
+    assert "with the trained score, worse beyond the floor: trained/vp/em" in sentence
+    assert "not within the floor at 1000 steps: trained/vp/em" in sentence
