@@ -78,6 +78,8 @@ def data_vs_data(picks: int) -> dict:
     n = min(NUM_SAMPLES, len(test))
     with torch.no_grad():
         reference, pool = classifier.features(test[:n]), classifier.features(train)
+    with torch.no_grad():  # the held-out digits' classes as the classifier sees them
+        held_out_classes = classifier.head(reference).argmax(1)
     values = []
     for pick in range(picks):
         chosen = torch.randperm(len(pool), generator=torch.Generator().manual_seed(pick))[:n]
@@ -91,6 +93,7 @@ def data_vs_data(picks: int) -> dict:
         "sd": spread.std().item(),
         "min": spread.min().item(),
         "max": spread.max().item(),
+        "held_out_class_counts": torch.bincount(held_out_classes, minlength=10).tolist(),
     }
 
 

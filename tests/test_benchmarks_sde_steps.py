@@ -104,3 +104,10 @@ def test_toy_sentence_reports_each_kind_of_score_apart():
     assert "with the exact score, none gets worse, all within the floor at 1000 steps" in sentence
     assert "with the trained score, worse beyond the floor: trained/vp/em" in sentence
     assert "not within the floor at 1000 steps: trained/vp/em" in sentence
+
+
+def test_class_mix_chi2_is_zero_for_the_same_mix_and_grows_with_the_difference():
+    held_out = [36] * 10
+    assert nfe_quality_all.class_mix_chi2(held_out, held_out) == 0
+    shifted = [46, 26] + [36] * 8
+    assert nfe_quality_all.class_mix_chi2(shifted, held_out) == pytest.approx(2 * 10**2 / 36)
