@@ -111,3 +111,15 @@ def catalog_copy(tmp_path: Path) -> Path:
     target = tmp_path / "catalog"
     shutil.copytree(GRAPH_CATALOG, target)
     return target
+
+
+@pytest.fixture
+def catalog(tmp_path: Path) -> Path:
+    """A writable copy of tests/data/fixture_catalog, for tests that add or change files."""
+    import shutil
+
+    from catalog_files import FIXTURE
+
+    root = tmp_path / "catalog"
+    shutil.copytree(FIXTURE, root)
+    return root

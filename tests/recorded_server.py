@@ -28,6 +28,14 @@ from urllib.parse import parse_qsl, unquote, urlsplit
 import yaml
 
 DATA = Path(__file__).parent / "data"
+
+# The recorded arXiv answers (tests/data/arxiv-api), by what they hold.
+HEAT_BATH = "id_1605.08386_s0_m100_199195aa31ad.json"  # one paper
+QUANTUM = "id_quant-ph_0201082v1_s0_m100_86989fe779ef.json"  # an old-style id
+ZERO = "id_2104.12255v1_s0_m100_6ae69987ffe1.json"  # a versioned id
+TWO_IDS = "id_0808.05394_1707.08567_s0_m100_42e5aa0ec3af.json"  # two papers in one answer
+EMPTY = "id_0000.0000_s0_m100_8b51d9633a68.json"  # no paper
+ERROR_400 = "id_abc_s0_m100_b79c8dcf6bc3.json"  # arXiv's error feed for a malformed id
 ARXIV_DATA = DATA / "arxiv-api"
 S2_DATA = DATA / "semanticscholar-api"
 CROSSREF_DATA = DATA / "crossref-api"

@@ -7,7 +7,6 @@ recordings by eye, never computed by the code under test.
 
 from __future__ import annotations
 
-import shutil
 import socket
 import subprocess
 import sys
@@ -16,8 +15,15 @@ from pathlib import Path
 
 import pytest
 import yaml
+from catalog_files import snapshot
 from recorded_server import (
     ARXIV_PATH,
+    EMPTY,
+    ERROR_400,
+    HEAT_BATH,
+    QUANTUM,
+    TWO_IDS,
+    ZERO,
     Reply,
     arxiv_recording,
     asked_arxiv_ids,
@@ -32,27 +38,9 @@ from kb.ingest.arxiv_api import arxiv_client, query_url_format
 from kb.ingest.arxiv_ids import parse_arxiv_id
 from kb.ingest.settings import ApiSettings
 
-FIXTURE = Path(__file__).parent / "data" / "fixture_catalog"
-HEAT_BATH = "id_1605.08386_s0_m100_199195aa31ad.json"
-QUANTUM = "id_quant-ph_0201082v1_s0_m100_86989fe779ef.json"
-ZERO = "id_2104.12255v1_s0_m100_6ae69987ffe1.json"
-TWO_IDS = "id_0808.05394_1707.08567_s0_m100_42e5aa0ec3af.json"
-EMPTY = "id_0000.0000_s0_m100_8b51d9633a68.json"
-ERROR_400 = "id_abc_s0_m100_b79c8dcf6bc3.json"
 MODELINE = "# yaml-language-server: $schema=../schema.json\n"
 
 
-@pytest.fixture
-def catalog(tmp_path: Path) -> Path:
-    root = tmp_path / "catalog"
-    shutil.copytree(FIXTURE, root)
-    return root
-
-
-def snapshot(root: Path) -> dict[str, bytes]:
-    """Every file under ``root`` with its bytes: to prove nothing was written."""
-    return {str(p.relative_to(root)): p.read_bytes() for p in sorted(root.rglob("*"))
-            if p.is_file()}
 
 
 # -- ids --------------------------------------------------------------------------------------

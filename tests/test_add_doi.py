@@ -9,13 +9,19 @@ eye, never computed by the code under test.
 from __future__ import annotations
 
 import json
-import shutil
 import time
 from pathlib import Path
 
 import pytest
 import yaml
-from recorded_server import CROSSREF_WORKS, Reply, closed_port_url, crossref_recording
+from catalog_files import snapshot
+from recorded_server import (
+    CROSSREF_WORKS,
+    HEAT_BATH,
+    Reply,
+    closed_port_url,
+    crossref_recording,
+)
 
 from kb.catalog import Catalog
 from kb.errors import KbError
@@ -23,7 +29,6 @@ from kb.ingest.crossref_csl import jats_text
 from kb.ingest.doi_ids import looks_like_doi, parse_doi
 from kb.ingest.settings import ApiSettings
 
-FIXTURE = Path(__file__).parent / "data" / "fixture_catalog"
 PLOS = "works_10.1371_journal.pone.0033693.json"
 PLOS_2 = "works_10.1371_journal.pone.0020476.json"
 AGING = "works_10.1016_j.neurobiolaging.2010.03.024.json"
@@ -32,19 +37,8 @@ SREP = "works_10.1038_srep16696.json"
 NO_DATE = "works_10.1109_icdcsw.2003.1203662.json"
 ONE_NAME = "works_10.3892_ijo_00000353.json"
 UNKNOWN = "works_10.1371_notarealdoi.json"
-HEAT_BATH = "id_1605.08386_s0_m100_199195aa31ad.json"
 
 
-@pytest.fixture
-def catalog(tmp_path: Path) -> Path:
-    root = tmp_path / "catalog"
-    shutil.copytree(FIXTURE, root)
-    return root
-
-
-def snapshot(root: Path) -> dict[str, bytes]:
-    return {str(p.relative_to(root)): p.read_bytes() for p in sorted(root.rglob("*"))
-            if p.is_file()}
 
 
 def added(out: str) -> dict:

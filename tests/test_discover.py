@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import json
 import re
-import shutil
 import subprocess
 import sys
 import time
@@ -18,8 +17,12 @@ from pathlib import Path
 
 import pytest
 import yaml
+from catalog_files import snapshot
 from recorded_server import (
     ARXIV_PATH,
+    EMPTY,
+    HEAT_BATH,
+    QUANTUM,
     Reply,
     arxiv_recording,
     asked_arxiv_ids,
@@ -31,26 +34,10 @@ from kb.discover.listing import ListingQuery
 from kb.discover.rank import rank_papers
 
 REPO = Path(__file__).resolve().parent.parent
-FIXTURE = Path(__file__).parent / "data" / "fixture_catalog"
 BENCHMARK_FEED = REPO / "benchmarks" / "data" / "discover" / "listing.atom.xml"
 BENCHMARK_RECORDS = REPO / "benchmarks" / "data" / "discover" / "records.json"
-HEAT_BATH = "id_1605.08386_s0_m100_199195aa31ad.json"
-QUANTUM = "id_quant-ph_0201082v1_s0_m100_86989fe779ef.json"
-ZERO = "id_2104.12255v1_s0_m100_6ae69987ffe1.json"
-TWO_IDS = "id_0808.05394_1707.08567_s0_m100_42e5aa0ec3af.json"
-EMPTY = "id_0000.0000_s0_m100_8b51d9633a68.json"
 
 
-@pytest.fixture
-def catalog(tmp_path: Path) -> Path:
-    root = tmp_path / "catalog"
-    shutil.copytree(FIXTURE, root)
-    return root
-
-
-def snapshot(root: Path) -> dict[str, bytes]:
-    return {str(p.relative_to(root)): p.read_bytes() for p in sorted(root.rglob("*"))
-            if p.is_file()}
 
 
 def is_listing(query: dict[str, str]) -> bool:

@@ -8,14 +8,19 @@ from pathlib import Path
 
 import pytest
 import yaml
-from recorded_server import ARXIV_PATH, Reply, merged_arxiv_feed, with_arxiv_fields
+from recorded_server import (
+    ARXIV_PATH,
+    HEAT_BATH,
+    QUANTUM,
+    Reply,
+    merged_arxiv_feed,
+    with_arxiv_fields,
+)
 
 from kb.catalog import Catalog
 from kb.ingest.yaml_patch import patch_fields, split_blocks
 from kb.models import ENTRY_FIELDS, Entry
 
-HEAT_BATH = "id_1605.08386_s0_m100_199195aa31ad.json"
-QUANTUM = "id_quant-ph_0201082v1_s0_m100_86989fe779ef.json"
 TITLE = "Heat-bath random walks with Markov bases"
 DOI = "10.1016/j.aam.2017.12.004"
 JOURNAL = "Adv. Appl. Math. 95 (2018) 1-32"

@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 import yaml
+from catalog_files import snapshot
 
 from kb.catalog import Catalog
 from kb.export.ris import ris_name
@@ -22,16 +23,6 @@ FIXTURE = DATA / "fixture_catalog"
 REPO_CATALOG = Path(__file__).parent.parent / "catalog"
 
 
-@pytest.fixture
-def catalog(tmp_path: Path) -> Path:
-    root = tmp_path / "catalog"
-    shutil.copytree(FIXTURE, root)
-    return root
-
-
-def snapshot(root: Path) -> dict[str, bytes]:
-    return {str(p.relative_to(root)): p.read_bytes() for p in sorted(root.rglob("*"))
-            if p.is_file()}
 
 
 def written(catalog: Path, kind: str, entry_id: str) -> dict:
