@@ -35,6 +35,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
+from kb.ingest import doi_ids
 from kb.ingest.bibtex_read import BibRecord, verbatim_text
 from kb.ingest.bibtex_values import month_number
 from kb.models import ARXIV_RE, ARXIV_VERSION_RE, KINDS
@@ -51,8 +52,6 @@ LANGUAGES = {"english": "en", "american": "en", "british": "en", "chinese": "zh"
              "korean": "ko", "spanish": "es", "italian": "it", "russian": "ru"}
 _ARXIV_IN_TEXT = re.compile(r"arxiv(?:\.org/(?:abs|pdf)/|:\s*|\.)([a-z-]+(?:\.[A-Z]{2})?/\d{7}|"
                             r"\d{4}\.\d{4,5})(?:v\d+)?", re.IGNORECASE)
-_DOI_PREFIX = re.compile(r"^(?:https?://(?:dx\.|www\.)?doi\.(?:org|acm\.org)/|doi:\s*|"
-                         r"(?:dx\.)?doi\.org/)", re.IGNORECASE)
 _ISO_DATE = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")
 _YEAR = re.compile(r"^(\d{4})[a-z]?$")  # 2023a: a second 2023 work by the same authors
 _SCHEME = re.compile(r"^[a-z][a-z0-9+.-]*://", re.IGNORECASE)
@@ -72,8 +71,9 @@ def arxiv_id(record: BibRecord) -> str | None:
 
 
 def bare_doi(text: str) -> str | None:
-    """``https://doi.org/10.1/x``, ``http://doi.acm.org/10.1145/…``, ``doi:10.1/x`` → 10.1/x."""
-    return _DOI_PREFIX.sub("", text.strip()).strip() or None
+    """The file's DOI made bare (:func:`kb.ingest.doi_ids.bare_doi`); a value that is no DOI is
+    kept as written, so validation reports it at its line instead of dropping it."""
+    return doi_ids.bare_doi(text) or text.strip() or None
 
 
 def web_url(text: str) -> str | None:
