@@ -32,11 +32,11 @@ from demos.train import TrainConfig
 # (method, dataset, options): the model a page samples with its default settings, as
 # demos.app.inputs.app_train_config makes it (the core's defaults). tests/test_demos_shipped.py
 # opens every page with its defaults and fails if it would train anything not shipped.
-PAGE_MODELS: tuple[tuple[str, str, dict[str, int]], ...] = (
+PAGE_MODELS: tuple[tuple[str, str, dict[str, int]], ...] = (  # options: overrides, steps too
     ("ddpm", "digits", {}),  # /ddpm and /ddim
     ("score-sde", "swiss-roll", {}),  # /score-sde (predictor–corrector, VP)
-    ("flow-matching", "swiss-roll", {}),  # /flow-matching, both models it compares
-    ("reflow", "swiss-roll", {}),
+    ("flow-matching", "swiss-roll", {}),  # /flow-matching, both models it compares: its one
+    ("reflow", "swiss-roll", {"steps": 3000}),  # "Training steps" sets both, the flow's default
     ("consistency", "digits", {}),  # /consistency-models, + its DDPM teacher
     ("distill", "digits", {"student_steps": 4}),  # /progressive-distillation: + the same
     # teacher and the 8-step student
@@ -114,9 +114,11 @@ def build(
     say: Callable[[str], None] = print,
 ) -> list[Path]:
     """Train ``configs`` (default: :func:`page_configs`) from scratch and ship them all, with
-    the metric's classifiers of their image datasets (unless ``classifiers`` is False)."""
+    the metric's classifiers of their image datasets (unless ``classifiers`` is False). A full
+    build (no ``configs``) also removes what no page uses any more."""
     from demos.trained import load_or_train
 
+    every_page = configs is None  # only a full build knows what no page needs any more
     configs = page_configs() if configs is None else configs
     shipped: list[Path] = []
     with tempfile.TemporaryDirectory(prefix="kb-pretrained-") as tmp:
@@ -136,7 +138,7 @@ def build(
                         shipped.append(ship(checkpoint, out_dir))
     image_sets = sorted({c.dataset for c in configs if c.dataset in DIGIT_SIZES and classifiers})
     shipped += [ship_classifier(dataset, out_dir) for dataset in image_sets]
-    for stale in sorted(out_dir.iterdir()):
+    for stale in sorted(out_dir.iterdir()) if every_page else ():
         model = stale.is_dir() and (stale / CONFIG_FILE).is_file()
         classifier = classifiers and stale.name.startswith("classifier-")
         if (model or classifier) and stale not in shipped:
