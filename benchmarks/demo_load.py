@@ -14,7 +14,10 @@ the end of the page ("Read more:").
 1. **Each page, fresh** — a new server and cache per page, one visitor, the page's own defaults
    (``/ddpm`` … ``/flow-matching``): the server's first run includes importing torch.
 2. **N at once** — a new server and cache, then N sessions (N = 1, 8, 16) open the site's deep
-   link for DDIM (``/ddim?steps=20``, :func:`kb.site.demos.demo_url`) at the same moment.
+   link for DDIM (``/ddim?steps=20``, :func:`kb.site.demos.demo_url`) at the same moment. The
+   server's CPU seconds over those visits are recorded; then N sessions open the overview page
+   (no model, no sampling) at once, a floor set by Chromium and Streamlit's own front end on
+   the same 2 cores.
 
 Run:  .venv/bin/python benchmarks/demo_load.py [--visitors 1 8 16] [--no-pages]
 Results: benchmarks/results/demo_load.json (with the command, the load average and the date).
@@ -79,6 +82,11 @@ class DemoServer:
             raise SystemExit("the demo server did not start")
         return self
 
+    def cpu_seconds(self) -> float:
+        """CPU time (user + system) the server process has used so far."""
+        fields = Path(f"/proc/{self.process.pid}/stat").read_text().rsplit(")", 1)[1].split()
+        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
     def peak_memory_mb(self) -> float | None:
         """The peak resident memory of the server process (VmHWM), in MB."""
         try:
@@ -117,13 +125,26 @@ async def visit(browser, url: str) -> dict[str, object]:
     return record
 
 
-async def visitors_at_once(url: str, count: int) -> list[dict[str, object]]:
+async def visit_overview(browser, url: str) -> dict[str, object]:
+    """One visitor of the overview, which runs no model: the browser's and Streamlit's floor."""
+    context = await browser.new_context(viewport={"width": 1280, "height": 1000})
+    page = await context.new_page()
+    started = time.perf_counter()
+    await page.goto(url, wait_until="commit")
+    await page.locator("h1").first.wait_for(timeout=TIMEOUT_MS)
+    record = {"page_title_s": round(time.perf_counter() - started, 2)}
+    await context.close()
+    return record
+
+
+async def visitors_at_once(url: str, count: int, overview: bool = False) -> list[dict[str, object]]:
     from playwright.async_api import async_playwright
 
+    one = visit_overview if overview else visit
     async with async_playwright() as playwright:
         browser = await playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         try:
-            return list(await asyncio.gather(*(visit(browser, url) for _ in range(count))))
+            return list(await asyncio.gather(*(one(browser, url) for _ in range(count))))
         finally:
             await browser.close()
 
@@ -162,10 +183,16 @@ def at_once(counts: list[int]) -> dict[str, object]:
     for count in counts:
         with DemoServer() as server:
             url = demo_url(server.url, "ddim")
+            cpu = server.cpu_seconds()
             sessions = asyncio.run(visitors_at_once(url, count))
+            cpu_deep_link = server.cpu_seconds() - cpu
+            # the same server, everything computed and cached: what the visits cost by themselves
+            overview = asyncio.run(visitors_at_once(server.url, count, overview=True))
             results[str(count)] = {
                 **summary(sessions),
+                "server_cpu_s": round(cpu_deep_link, 2),
                 "server_peak_memory_mb": server.peak_memory_mb(),
+                "overview_at_once_title_max_s": max(float(o["page_title_s"]) for o in overview),
             }
         print(f"{count} at once: {results[str(count)]}", flush=True)
     return results
