@@ -78,8 +78,10 @@ def data_vs_data(picks: int) -> dict:
     n = min(NUM_SAMPLES, len(test))
     with torch.no_grad():
         reference, pool = classifier.features(test[:n]), classifier.features(train)
-    with torch.no_grad():  # the held-out digits' classes as the classifier sees them
+    with torch.no_grad():  # the classes of both splits, as the classifier sees them
         held_out_classes = classifier.head(reference).argmax(1)
+        train_classes = classifier.head(pool).argmax(1)
+    train_mix = torch.bincount(train_classes, minlength=10) * n / len(train_classes)
     values = []
     for pick in range(picks):
         chosen = torch.randperm(len(pool), generator=torch.Generator().manual_seed(pick))[:n]
@@ -94,6 +96,7 @@ def data_vs_data(picks: int) -> dict:
         "min": spread.min().item(),
         "max": spread.max().item(),
         "held_out_class_counts": torch.bincount(held_out_classes, minlength=10).tolist(),
+        "train_class_counts_per_n": [round(c, 1) for c in train_mix.tolist()],
     }
 
 
