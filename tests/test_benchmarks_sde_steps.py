@@ -71,6 +71,10 @@ def test_verdict_says_within_noise_only_when_the_change_is_under_two_standard_er
     wide = summary_of("em", {100: [-2, 4, 4, 10], 250: [2, 8, 8, 14]})
     [line] = nfe_quality_all.sde_steps_verdict(wide)
     assert "within the metric's noise" in line
+    # three step counts: one sentence per consecutive pair
+    three = summary_of("em", {100: low, 250: high, 1000: [5, 7, 7, 9]})
+    first, second = nfe_quality_all.sde_steps_verdict(three)
+    assert "100 → 250 steps" in first and "250 → 1000 steps" in second and "-1.00" in second
 
 
 def toy_rows(mmd: dict[int, float]) -> list[dict]:
