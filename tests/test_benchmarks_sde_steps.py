@@ -115,3 +115,12 @@ def test_class_mix_chi2_is_zero_for_the_same_mix_and_grows_with_the_difference()
     assert nfe_quality_all.class_mix_chi2(held_out, held_out) == 0
     shifted = [46, 26] + [36] * 8
     assert nfe_quality_all.class_mix_chi2(shifted, held_out) == pytest.approx(2 * 10**2 / 36)
+
+
+def test_limits_sentence_names_ems_most_steps_and_the_ode_only_when_both_ran():
+    em_only = summary_of("em", {100: [4, 5], 1000: [7, 8]})
+    assert nfe_quality_all.limits_agree(em_only) == ""
+    both = em_only + summary_of("ode", {50: [6, 8]})
+    sentence = nfe_quality_all.limits_agree(both)
+    assert "EM with 1000 steps, mean FD 7.50 ± 0.71" in sentence
+    assert "ODE with 50 Heun steps, 7.00 ± 1.41" in sentence
