@@ -53,5 +53,7 @@ def write_results(name: str, results: dict[str, Any], started: dict[str, Any]) -
         **results,
     }
     path = RESULTS / f"{name}.json"
-    path.write_text(json.dumps(record, indent=2) + "\n")
+    partial = path.with_suffix(".json.partial")  # then a rename: a reader never sees half a file
+    partial.write_text(json.dumps(record, indent=2) + "\n")
+    partial.replace(path)
     return path
