@@ -17,6 +17,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from kb.ingest.arxiv_ids import strip_version
 from kb.models import Entry
@@ -58,10 +59,14 @@ class Work:
 
     def family(self) -> str | None:
         """The first author's family name, folded (``Müller`` = ``Muller``)."""
-        if not self.first_author:
-            return None
-        family = family_of(self.first_author)
-        return ascii_word(family) or fold(family)
+        return _folded_family(self.first_author) if self.first_author else None
+
+
+@lru_cache(maxsize=65536)
+def _folded_family(author: str) -> str:
+    """Parsing a name is the slow part of indexing a catalog; many entries share authors."""
+    family = family_of(author)
+    return ascii_word(family) or fold(family)
 
 
 @dataclass(frozen=True)
