@@ -40,17 +40,11 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "benchmarks"))
 
+from demo_latency import CHROMIUM_ARGS  # noqa: E402 - one set of flags for the browser benchmarks
+
 TARGET_S = 10.0
 TIMEOUT_MS = 600_000
 CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
 SAMPLES_ON_SCREEN = """() =>
     [...document.querySelectorAll('[data-testid="stMetric"]')].some(
         m => m.innerText.includes('NFE'))
