@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import yaml
+
 FIXTURE = Path(__file__).parent / "data" / "fixture_catalog"
 
 
@@ -11,3 +13,8 @@ def snapshot(root: Path) -> dict[str, bytes]:
     """Every file under ``root`` with its bytes: to prove nothing was written."""
     return {str(p.relative_to(root)): p.read_bytes() for p in sorted(root.rglob("*"))
             if p.is_file()}
+
+
+def written(catalog: Path, kind: str, entry_id: str) -> dict:
+    """The entry file an import wrote, read back with the safe loader."""
+    return yaml.safe_load((catalog / kind / f"{entry_id}.yaml").read_text(encoding="utf-8"))

@@ -41,8 +41,6 @@ from kb.ingest.settings import ApiSettings
 MODELINE = "# yaml-language-server: $schema=../schema.json\n"
 
 
-
-
 # -- ids --------------------------------------------------------------------------------------
 
 @pytest.mark.parametrize(("text", "expected"), [

@@ -39,8 +39,6 @@ ONE_NAME = "works_10.3892_ijo_00000353.json"
 UNKNOWN = "works_10.1371_notarealdoi.json"
 
 
-
-
 def added(out: str) -> dict:
     return yaml.safe_load(Path(out.strip()).read_text(encoding="utf-8"))
 

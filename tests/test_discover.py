@@ -38,8 +38,6 @@ BENCHMARK_FEED = REPO / "benchmarks" / "data" / "discover" / "listing.atom.xml"
 BENCHMARK_RECORDS = REPO / "benchmarks" / "data" / "discover" / "records.json"
 
 
-
-
 def is_listing(query: dict[str, str]) -> bool:
     """A search (``kb discover``'s listing), not an id lookup (``kb add``)."""
     return bool(query.get("search_query"))

@@ -11,22 +11,14 @@ import shutil
 from pathlib import Path
 
 import pytest
-import yaml
-from catalog_files import snapshot
+from catalog_files import FIXTURE, snapshot, written
 
 from kb.catalog import Catalog
 from kb.ingest.csl_entry import csl_person
 
 DATA = Path(__file__).parent / "data"
 SAMPLE = DATA / "csl" / "zotero-style.json"
-FIXTURE = DATA / "fixture_catalog"
 REPO_CATALOG = Path(__file__).parent.parent / "catalog"
-
-
-
-
-def written(catalog: Path, kind: str, entry_id: str) -> dict:
-    return yaml.safe_load((catalog / kind / f"{entry_id}.yaml").read_text(encoding="utf-8"))
 
 
 def test_zotero_style_items_keep_what_citing_needs(catalog: Path, kb_cli) -> None:

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 import yaml
-from catalog_files import snapshot
+from catalog_files import FIXTURE, snapshot, written
 
 from kb.catalog import Catalog
 from kb.export.ris import ris_name
@@ -19,14 +19,7 @@ from kb.ingest.ris_read import ris_person
 
 DATA = Path(__file__).parent / "data"
 REAL = DATA / "ris" / "hypernomicon-ristest.ris"
-FIXTURE = DATA / "fixture_catalog"
 REPO_CATALOG = Path(__file__).parent.parent / "catalog"
-
-
-
-
-def written(catalog: Path, kind: str, entry_id: str) -> dict:
-    return yaml.safe_load((catalog / kind / f"{entry_id}.yaml").read_text(encoding="utf-8"))
 
 
 # -- a real file ----------------------------------------------------------------------------
