@@ -41,11 +41,16 @@ class ParsedFile:
     from_cache: bool = False  # positions are not cached: re-parse when a message needs them
 
     def position(self, key: str) -> Position:
-        """Line and column of a field (``"cites"``) or list item (``"cites.2"``)."""
+        """Line and column of a field (``"cites"``), list item (``"cites.2"``) or a field of
+        one (``"results.0.metric"``); else of the nearest enclosing one that was recorded."""
         if self.from_cache and not self.positions:
             fresh = load_yaml_file(Path(self.path))
             self.positions = fresh.positions
-        return self.positions.get(key) or self.positions.get(key.split(".")[0], (1, 1))
+        parts = key.split(".")
+        for end in range(len(parts), 0, -1):
+            if found := self.positions.get(".".join(parts[:end])):
+                return found
+        return (1, 1)
 
     def error(self, code: str, message: str, key: str | None = None, hint: str | None = None,
               severity: str = "error") -> Diagnostic:
@@ -201,6 +206,9 @@ def _construct(loader: _StrictLoader, root: yaml.Node, parsed: ParsedFile) -> An
         if isinstance(value_node, yaml.SequenceNode):
             for index, item in enumerate(value_node.value):
                 parsed.positions[f"{name}.{index}"] = _mark(item)
+                if isinstance(item, yaml.MappingNode):  # results: a list of mappings
+                    for item_key, _ in item.value:
+                        parsed.positions[f"{name}.{index}.{item_key.value}"] = _mark(item_key)
         elif isinstance(value_node, yaml.MappingNode):
             for item_key, _ in value_node.value:
                 parsed.positions[f"{name}.{item_key.value}"] = _mark(item_key)

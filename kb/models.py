@@ -72,9 +72,65 @@ class Sources(BaseModel):
         "HTML or LaTeX source). A URL or a list of URLs.",
     )
 
-    _one_or_many = field_validator("metadata", "references", mode="before")(
+    results: list[HttpUrl] = Field(
+        default_factory=list,
+        description="Where the reported results were read: the paper (arXiv, proceedings) or "
+        "its official repository. A URL or a list of URLs.",
+    )
+
+    _one_or_many = field_validator("metadata", "references", "results", mode="before")(
         classmethod(lambda cls, v: _one_or_many(v))
     )
+
+
+class Result(BaseModel):
+    """One number a paper reports: FID 3.17 on CIFAR-10 at 1000 NFE, read from Table 1."""
+
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+    dataset: str = Field(description="A dataset of kb/results/vocabulary.yaml (or an alias).")
+    metric: str = Field(description="A metric of kb/results/vocabulary.yaml (or an alias).")
+    value: float = Field(strict=True, allow_inf_nan=False,
+                         description="As printed; precision and recall as fractions.")
+    nfe: int | None = Field(default=None, strict=True, ge=1,
+                            description="Network evaluations per sample, where the paper says.")
+    setting: str | None = Field(default=None, min_length=1, description="What tells this row "
+                                "apart: conditional, guidance scale, η, sampler, model size.")
+    source: str = Field(min_length=1, description="Where in the paper: Abstract, Table 1, "
+                        "Fig. 3, or the official repository's README table.")
+
+    @field_validator("dataset")
+    @classmethod
+    def _known_dataset(cls, value: str) -> str:
+        from kb.results.vocabulary import vocabulary
+
+        found = vocabulary().dataset(value)
+        if found is None:
+            raise PydanticCustomError("dataset", "unknown dataset '{value}' (the datasets are "
+                                      "listed in kb/results/vocabulary.yaml)", {"value": value})
+        return found.name
+
+    @field_validator("metric")
+    @classmethod
+    def _known_metric(cls, value: str) -> str:
+        from kb.results.vocabulary import vocabulary
+
+        found = vocabulary().metric(value)
+        if found is None:
+            raise PydanticCustomError("metric", "unknown metric '{value}' (the metrics are "
+                                      "listed in kb/results/vocabulary.yaml)", {"value": value})
+        return found.name
+
+    @model_validator(mode="after")
+    def _value_in_range(self) -> Result:
+        from kb.results.vocabulary import vocabulary
+
+        metric = vocabulary().metric(self.metric)
+        if metric is not None and not metric.admits(self.value):
+            raise PydanticCustomError(
+                "result_range", "{metric} {value} is outside its range {range}",
+                {"metric": metric.name, "value": f"{self.value:g}", "range": metric.range_text})
+        return self
 
 
 class Entry(BaseModel):
@@ -128,8 +184,12 @@ class Entry(BaseModel):
     abstract: str | None = Field(default=None, description="The published abstract.")
     notes: str | None = Field(default=None, description="Our annotations (Markdown, any language).")
     links: dict[str, HttpUrl] = Field(default_factory=dict, description="code, video, pdf, …")
+    results: list[Result] = Field(
+        default_factory=list, description="Papers: the numbers they report (FID, IS …), "
+        "with dataset, metric, NFE, setting and where in the paper.")
     sources: Sources | None = Field(
-        default=None, description="Where the facts were read: metadata and references URLs.")
+        default=None, description="Where the facts were read: metadata, references and "
+        "results URLs.")
     language: str | None = Field(default=None, description="ISO 639-1 code of the work.")
     # Methods only.
     papers: list[str] = Field(default_factory=list, description="Methods: introducing papers.")
@@ -209,6 +269,18 @@ class Entry(BaseModel):
                         "field '{name}' is only for entries of kind 'method'",
                         {"name": name},
                     )
+        return self
+
+    @model_validator(mode="after")
+    def _results_only_on_papers(self) -> Entry:
+        if self.results and self.kind != "paper":
+            raise PydanticCustomError(
+                "results_kind", "field 'results' is for entries of kind 'paper', not "
+                "'{kind}'", {"kind": self.kind})
+        if self.results and not (self.sources and self.sources.results):
+            raise PydanticCustomError(
+                "results_source", "'results' needs 'sources.results': the URL where the "
+                "numbers were read", {})
         return self
 
     def as_dict(self) -> dict:

@@ -28,12 +28,24 @@ ERROR_CODES = {
     "doi": "E109",
     "url": "E110",
     "year": "E111",
+    "dataset": "E112",
+    "metric": "E113",
+    "result_range": "E114",
+    "results_kind": "E115",
+    "results_source": "E116",
 }
 
 
 def _did_you_mean(name: str, choices: Iterable[str]) -> str | None:
     close = difflib.get_close_matches(name, list(choices), n=1, cutoff=0.6)
     return f"did you mean '{close[0]}'?" if close else None
+
+
+def _names_of(code: str) -> list[str]:
+    from kb.results.vocabulary import vocabulary
+
+    vocab = vocabulary()
+    return [d.name for d in vocab.datasets] if code == "E112" else [m.name for m in vocab.metrics]
 
 
 def _report_validation_error(exc: ValidationError, parsed: ParsedFile, fields: tuple[str, ...],
@@ -43,7 +55,7 @@ def _report_validation_error(exc: ValidationError, parsed: ParsedFile, fields: t
         loc = [str(part) for part in error["loc"]]
         name = loc[0] if loc else ""
         code = ERROR_CODES.get(error["type"], "E103")
-        key = prefix + (".".join(loc[:2]) if len(loc) > 1 else name)
+        key = prefix + (".".join(loc) if len(loc) > 1 else name)
         if code == "E102":
             parsed.error(code, f"unknown field '{name}' in {what}", key,
                          hint=_did_you_mean(name, fields))
@@ -53,12 +65,17 @@ def _report_validation_error(exc: ValidationError, parsed: ParsedFile, fields: t
             parsed.error(code, f"unknown kind '{error['input']}'", key,
                          hint=_did_you_mean(str(error["input"]), KINDS)
                          or f"use one of {', '.join(KINDS)}")
+        elif code in ("E112", "E113"):
+            known = _names_of(code)
+            parsed.error(code, error["msg"], key,
+                         hint=_did_you_mean(str(error["input"]), known))
         elif code == "E103":
             where = f"field '{'.'.join(loc)}'" if loc else what
             parsed.error(code, f"{where}: {error['msg'].lower()} "
                          f"(got {type(error['input']).__name__})", key)
         else:
-            parsed.error(code, error["msg"], key)
+            parsed.error(code, error["msg"], key or ("results" if code in ("E115", "E116")
+                                                       else None))
 
 
 def validate_entry(parsed: ParsedFile, file_path: Path | None = None) -> Entry | None:
