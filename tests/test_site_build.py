@@ -343,3 +343,21 @@ def test_timeline_page_shows_the_entries_per_year_plot(fixture_site: Path) -> No
     assert svg.count("<g id=\"patch_") >= len(kinds)  # at least one bar per kind shown
     timeline = (fixture_site / "timeline" / "index.html").read_text(encoding="utf-8")
     assert "entries-per-year.svg" in timeline
+
+
+def test_each_language_has_its_own_timeline_plot(fixture_site: Path) -> None:
+    """The zh-TW site's plot, at its own URL, speaks Chinese (when the build machine has a CJK
+    font; tests/test_site_i18n.py checks the fallback). matplotlib writes each text's words
+    in a comment above its glyph outlines."""
+    from kb.graph.timeline_plot import installed_font
+
+    plot = "assets/generated/entries-per-year.svg"
+    english = (fixture_site / plot).read_text(encoding="utf-8")
+    chinese = (fixture_site / "zh-TW" / plot).read_text(encoding="utf-8")
+    assert "<!-- entries -->" in english and "條目數" not in english
+    if installed_font() is None:
+        pytest.skip("no CJK font on this machine: the zh-TW plot keeps English words")
+    assert "<!-- 條目數 -->" in chinese and "<!-- 年份 -->" in chinese
+    assert "<!-- 論文 -->" in chinese and "<!-- entries -->" not in chinese
+    page = (fixture_site / "zh-TW" / "timeline" / "index.html").read_text(encoding="utf-8")
+    assert 'src="../assets/generated/entries-per-year.svg"' in page  # /zh-TW/assets/…

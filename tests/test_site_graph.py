@@ -192,3 +192,22 @@ def test_graph_page_offers_layouts_and_filters_escaped(ctx: SiteContext) -> None
     assert "&lt;i&gt;Probe&lt;/i&gt; topic &quot;&lt;/script&gt;" in topic_select
     assert "<script>" not in page
     assert "1 of the cites were read from the citing work's own reference list" in page
+
+
+def test_the_undated_column_is_labelled_in_the_sites_language(tmp_path: Path) -> None:
+    """Undated entries stand left of the first year, under a tick in the site's words."""
+    import shutil
+
+    catalog = tmp_path / "catalog"
+    shutil.copytree(SITE_CATALOG, catalog)
+    (catalog / "lists").mkdir()
+    (catalog / "lists" / "awesome-undated.yaml").write_text(
+        "id: awesome-undated\nkind: list\ntitle: An undated list\n"
+        "url: https://example.org/list\ntopics: [history]\n", encoding="utf-8")
+    english = SiteContext(Catalog.load(catalog, use_cache=False))
+    for lang, label in (("en", "undated"), ("zh-TW", "未註明年份")):
+        data = json.loads(generate_site_files(english.in_language(lang))[urls.GRAPH_DATA])
+        for layout in ("timeline", "citations"):
+            ticks = data["layouts"][layout]["x_ticks"]
+            assert ticks[0] == [label, -QUIET_YEAR_WIDTH], (lang, layout)
+            assert _node(data, "awesome-undated")["positions"][layout][0] < 0

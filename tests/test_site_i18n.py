@@ -210,3 +210,48 @@ def test_run_the_demo_passes_the_language_from_zh_tw_pages(
     assert demo_url("http://localhost:8501", "ddim", lang="zh-TW") == \
         "http://localhost:8501/ddim?steps=20&lang=zh-TW"
     assert demo_url("http://localhost:8501", "ddim") == "http://localhost:8501/ddim?steps=20"
+
+
+def test_the_timeline_plot_is_drawn_in_each_language(pages: dict[str, dict[str, str]]) -> None:
+    """One SVG per language (``/zh-TW/assets/generated/…`` on the zh-TW site): axis labels,
+    title and the kinds in the legend from the table. The text is drawn as outlines, so the
+    browser needs no CJK font; matplotlib writes each text in a comment above its glyphs."""
+    from kb.graph.timeline_plot import installed_font
+
+    english, chinese = pages["en"][urls.TIMELINE_PLOT], pages["zh-TW"][urls.TIMELINE_PLOT]
+    for words in ("year", "entries", "Catalog entries per year, by kind", "paper", "survey"):
+        assert f"<!-- {words} -->" in english
+    assert "<text" not in english and "<text" not in chinese  # outlines, not fonts
+    if installed_font() is None:
+        pytest.skip("no CJK font on this machine (Debian: fonts-noto-cjk)")
+    for words in ("年份", "條目數", t("timeline.plot_title", "zh-TW"), "論文", "綜述"):
+        assert f"<!-- {words} -->" in chinese
+    assert "<!-- entries -->" not in chinese
+
+
+def test_without_a_cjk_font_the_zh_tw_plot_keeps_english_words_quietly(
+        catalog: Catalog, monkeypatch: pytest.MonkeyPatch,
+        caplog: pytest.LogCaptureFixture) -> None:
+    """No boxes for missing glyphs, no matplotlib warning per glyph: one line in the build's
+    log, and a plot a reader can still read."""
+    import logging
+    import warnings
+
+    from kb.graph import timeline_plot
+    from kb.site.timeline_page import timeline_plot_svg
+
+    monkeypatch.setattr(timeline_plot, "installed_font", lambda families=(): None)
+    with warnings.catch_warnings(), caplog.at_level(logging.INFO, "mkdocs.plugins.kb"):
+        warnings.simplefilter("error")
+        svg = timeline_plot_svg(SiteContext(catalog).in_language("zh-TW"))
+    assert "<!-- entries -->" in svg and "條目數" not in svg
+    assert [r.getMessage() for r in caplog.records if "CJK" in r.getMessage()] == [
+        "kb: no CJK font found (e.g. Debian's fonts-noto-cjk); the zh-TW timeline plot keeps "
+        "its English words"]
+
+
+def test_a_font_the_system_lacks_is_not_found() -> None:
+    from kb.graph.timeline_plot import installed_font
+
+    assert installed_font(("No Such Font 12345",)) is None
+    assert installed_font(("No Such Font 12345", "DejaVu Sans")) == "DejaVu Sans"

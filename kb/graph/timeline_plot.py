@@ -2,24 +2,70 @@
 
 matplotlib runs headless (the Agg backend) and is imported only here. The SVG carries no date,
 so the same catalog gives the same file.
+
+The words on the plot are English unless a :class:`PlotText` says otherwise (the site passes
+its language's). Text in the SVG is drawn as glyph outlines (``svg.fonttype = "path"``), so the
+browser needs no font to show it — Chinese included; Chinese needs a CJK font at *build* time,
+found with :func:`installed_font` (Debian: ``fonts-noto-cjk``).
 """
 
 from __future__ import annotations
 
 import io
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from kb.errors import KbError
 from kb.graph.timeline import Timeline
 
 PLOT_FORMATS = (".png", ".svg")
+# Fonts with the Traditional Chinese glyphs, best first: Noto (Debian's fonts-noto-cjk, and
+# Google's separate TC font), Adobe's name for the same design, then macOS and Windows fonts.
+CJK_FONTS = ("Noto Sans CJK TC", "Noto Sans TC", "Source Han Sans TC", "Noto Sans CJK JP",
+             "PingFang TC", "Microsoft JhengHei")
 
 
-def timeline_figure_bytes(timeline: Timeline, fmt: str, by: str = "kind") -> bytes:
+@dataclass(frozen=True)
+class PlotText:
+    """The words on the plot, and the fonts to write them in.
+
+    ``title`` None is "Catalog entries per year, by {by}"; ``names`` maps a group (a kind, a
+    topic id) to its name in the legend (others as they are); ``fonts`` are font families
+    tried before matplotlib's default (which has no Chinese glyphs)."""
+
+    title: str | None = None
+    year: str = "year"
+    entries: str = "entries"
+    names: Mapping[str, str] = field(default_factory=dict)
+    fonts: Sequence[str] = ()
+
+
+def installed_font(families: Sequence[str] = CJK_FONTS) -> str | None:
+    """The first of ``families`` that matplotlib can find on this system, else None."""
+    from matplotlib import font_manager
+
+    known = {font.name for font in font_manager.fontManager.ttflist}
+    return next((family for family in families if family in known), None)
+
+
+def timeline_figure_bytes(timeline: Timeline, fmt: str, by: str = "kind",
+                          text: PlotText | None = None) -> bytes:
     """The plot as PNG or SVG bytes: one bar per year, stacked by kind (or by topic)."""
     import matplotlib
 
     matplotlib.use("Agg")
+    text = text or PlotText()
+    settings = {"svg.fonttype": "path",  # outlines: the browser needs no font for them
+                "svg.hashsalt": "kb-timeline"}  # ids from a fixed salt: the same file each build
+    if text.fonts:
+        settings["font.family"] = [*text.fonts, "DejaVu Sans"]
+    with matplotlib.rc_context(settings):
+        return _figure_bytes(timeline, fmt, by, text)
+
+
+def _figure_bytes(timeline: Timeline, fmt: str, by: str, text: PlotText) -> bytes:
+    import matplotlib
     from matplotlib.figure import Figure
 
     groups = timeline.by_kind if by == "kind" else timeline.by_topic
@@ -29,11 +75,12 @@ def timeline_figure_bytes(timeline: Timeline, fmt: str, by: str = "kind") -> byt
     colours = matplotlib.colormaps["tab20"]
     for index, (name, counts) in enumerate(groups.items()):
         heights = [counts.get(year, 0) for year in timeline.years]
-        axes.bar(timeline.years, heights, bottom=bottom, label=name, color=colours(index % 20))
+        axes.bar(timeline.years, heights, bottom=bottom, label=text.names.get(name, name),
+                 color=colours(index % 20))
         bottom = [b + h for b, h in zip(bottom, heights, strict=True)]
-    axes.set_xlabel("year")
-    axes.set_ylabel("entries")
-    axes.set_title(f"Catalog entries per year, by {by}")
+    axes.set_xlabel(text.year)
+    axes.set_ylabel(text.entries)
+    axes.set_title(text.title if text.title is not None else f"Catalog entries per year, by {by}")
     if timeline.years:
         axes.set_xticks(timeline.years, [str(y) for y in timeline.years], rotation=90)
     axes.yaxis.get_major_locator().set_params(integer=True)

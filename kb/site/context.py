@@ -134,13 +134,6 @@ class SiteContext:
         return dict(children)
 
     @cached_property
-    def timeline_svg(self) -> str:
-        """Entries per year, stacked by kind, as an SVG (matplotlib; made once per build)."""
-        from kb.graph.timeline_plot import timeline_figure_bytes
-
-        return timeline_figure_bytes(self.graph.timeline(), "svg", by="kind").decode("utf-8")
-
-    @cached_property
     def newest_year(self) -> int | None:
         return max((e.year for e in self.catalog if e.year), default=None)
 

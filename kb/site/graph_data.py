@@ -108,10 +108,11 @@ def readable_layouts(ctx: SiteContext, entries: list[Entry], cited_by: dict[str,
 
     order = [t for t, _ in ctx.topics_depth_first()] + [NO_TOPIC]
     most = max(cited_by.values(), default=0)
+    undated = ctx.t("graph.undated")
     return {
-        "timeline": banded_timeline(entries, first_topic, order, title),
+        "timeline": banded_timeline(entries, first_topic, order, title, undated),
         "citations": banded_timeline(entries, lambda e: citation_band(cited_by[e.id]),
-                                     citation_bands(most), cited_label),
+                                     citation_bands(most), cited_label, undated),
         "topics": topic_blocks(entries, first_topic, order, title),
     }
 

@@ -39,7 +39,7 @@ GRID_STEP = 64.0  # topic blocks: distance between nodes
 BLOCK_GAP = 64.0
 BLOCK_LABEL_CHAR = 7.5  # width of one character of a block's label (12-unit font)
 NO_TOPIC = "(no topic)"
-UNDATED = "undated"
+UNDATED = "undated"  # the tick over undated entries, unless the caller names it
 
 Position = tuple[float, float]
 
@@ -118,11 +118,12 @@ def lanes(xs: list[tuple[str, float]]) -> dict[str, int]:
 
 
 def banded_timeline(entries: list[Entry], band_of: Callable[[Entry], str],
-                    band_order: list[str], band_label: Callable[[str], str] = str) -> Layout:
+                    band_order: list[str], band_label: Callable[[str], str] = str,
+                    undated_label: str = UNDATED) -> Layout:
     """x by release (:class:`YearScale`), y by band: ``band_of`` gives an entry's band key,
     bands follow ``band_order`` (those without entries left out) and are labelled
     ``band_label(key)``; lanes inside each band. Undated entries stand in a column left of the
-    first year (:func:`band_xs`)."""
+    first year (:func:`band_xs`), under the tick ``undated_label`` (the site's word for it)."""
     scale = YearScale([e.year for e in entries if e.year is not None])
     grouped: dict[str, list[Entry]] = {}
     for entry in entries:
@@ -139,7 +140,7 @@ def banded_timeline(entries: list[Entry], band_of: Callable[[Entry], str],
         top += height + BAND_GAP
     layout.x_ticks = scale.ticks()
     if any(e.year is None for e in entries):
-        layout.x_ticks.insert(0, (UNDATED, -QUIET_YEAR_WIDTH))
+        layout.x_ticks.insert(0, (undated_label, -QUIET_YEAR_WIDTH))
     return layout
 
 

@@ -23,13 +23,7 @@ from kb.site.index_pages import (
     render_topics_index,
 )
 from kb.site.method_page import render_method_page
-from kb.site.timeline_page import render_timeline_page
-
-
-def timeline_plot_svg(ctx: SiteContext) -> str:
-    """Entries per year, stacked by kind, as an SVG the timeline page shows (the same in
-    every language: made once, see :attr:`SiteContext.timeline_svg`)."""
-    return ctx.timeline_svg
+from kb.site.timeline_page import render_timeline_page, timeline_plot_svg
 
 
 def index_files(ctx: SiteContext) -> dict[str, str]:

@@ -7,6 +7,7 @@ including every ancestor of the entry's topics, so choosing *Methods* keeps *Gui
 
 from __future__ import annotations
 
+import logging
 from collections import defaultdict
 from dataclasses import dataclass, field
 
@@ -15,8 +16,10 @@ from kb.site import urls
 from kb.site.context import SiteContext
 from kb.site.fragments import block, byline, front_matter, heading, kind_badge
 from kb.site.html import data_attrs, esc
+from kb.site.i18n import DEFAULT_LANGUAGE
 
 SRC = urls.TIMELINE
+log = logging.getLogger("mkdocs.plugins.kb")
 
 
 @dataclass
@@ -52,6 +55,30 @@ def group_by_year(entries: list[Entry], first_year: int) -> Timeline:
 
 def _within_year(entry: Entry) -> tuple[str, str]:
     return (entry.date.isoformat() if entry.date else "9999", entry.id)
+
+
+def timeline_plot_svg(ctx: SiteContext) -> str:
+    """Entries per year, stacked by kind, as the SVG the timeline page shows — in the site's
+    language: each language's site has its own copy at :data:`urls.TIMELINE_PLOT` below its
+    root (``/zh-TW/assets/generated/…``). Chinese words need a CJK font at build time
+    (:data:`~kb.graph.timeline_plot.CJK_FONTS`); without one the plot keeps its English words
+    rather than draw empty boxes, and the build says so once."""
+    from kb.graph.timeline_plot import PlotText, installed_font, timeline_figure_bytes
+
+    words, fonts = ctx, ()
+    if ctx.lang != DEFAULT_LANGUAGE:
+        font = installed_font()
+        if font is None:
+            log.info("kb: no CJK font found (e.g. Debian's fonts-noto-cjk); the %s timeline "
+                     "plot keeps its English words", ctx.lang)
+            words = ctx.in_language(DEFAULT_LANGUAGE)
+        else:
+            fonts = (font,)
+    text = PlotText(title=words.t("timeline.plot_title"), year=words.t("timeline.plot_year"),
+                    entries=words.t("timeline.plot_entries"),
+                    names={kind: words.t(f"badge.{kind}") for kind in KINDS}, fonts=fonts)
+    svg = timeline_figure_bytes(ctx.graph.timeline(), "svg", by="kind", text=text)
+    return svg.decode("utf-8")
 
 
 def year_anchor(year: int) -> str:
