@@ -25,6 +25,7 @@ COMMANDS: dict[str, tuple[str, str, str]] = {
     "graph": ("kb.cli.graph", "graph", "Ask the citation / lineage graph."),
     "export": ("kb.cli.export", "export", "Export the catalog (BibTeX, CSL-JSON, RIS, GraphML …)."),
     "import": ("kb.cli.imports", "import_", "Import entries (BibTeX, CSL-JSON, RIS)."),
+    "results": ("kb.cli.results", "results", "Results papers report (FID against NFE …)."),
     "cite": ("kb.cli.cite", "cite", "Format references in APA, IEEE or Chicago style."),
     "add": ("kb.cli.arxiv", "add", "Add papers from arXiv or by DOI (Crossref)."),
     "refresh": ("kb.cli.arxiv", "refresh", "Compare entries with arXiv and update them."),

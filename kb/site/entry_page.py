@@ -17,6 +17,7 @@ from kb.site.graph_data import neighbourhood_data
 from kb.site.html import esc, external_link, json_for_script, link
 from kb.site.i18n import ENGLISH_TEXT, lang_attr
 from kb.site.markdown_text import render_markdown
+from kb.site.results_pages import entry_results_section
 from kb.site.similar_content import similar_section
 from kb.site.timeline_page import year_anchor
 
@@ -28,6 +29,7 @@ def render_entry_page(ctx: SiteContext, entry: Entry) -> str:
         abstract_section(ctx, entry),
         notes_section(ctx, entry),
         links_section(ctx, entry),
+        entry_results_section(ctx, src, entry.id),
         sources_section(ctx, entry),
         citations_section(ctx, src, entry),
         related_section(ctx, src, entry),
@@ -126,6 +128,9 @@ def sources_section(ctx: SiteContext, entry: Entry) -> str:
         read = (ctx.t("entry.sources_references_version", version=version) if version
                 else ctx.t("entry.sources_references_what"))
         rows.append((ctx.t("entry.sources_references"), read, sources.references))
+    if sources and sources.results:
+        rows.append((ctx.t("entry.sources_results"), ctx.t("entry.sources_results_what"),
+                     sources.results))
     if not rows:
         if entry.kind not in SOURCED_KINDS:
             return ""

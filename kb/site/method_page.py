@@ -26,6 +26,7 @@ from kb.site.html import esc, link
 from kb.site.i18n import lang_attr
 from kb.site.lineage import lineage, lineage_svg
 from kb.site.markdown_text import render_markdown
+from kb.site.results_pages import method_reported_tables
 
 
 def render_method_page(ctx: SiteContext, method: Entry) -> str:
@@ -40,7 +41,7 @@ def render_method_page(ctx: SiteContext, method: Entry) -> str:
         lineage_section(ctx, src, method),
         key_papers_section(ctx, src, method),
         demo_section(ctx, demo),
-        quality_section(ctx, demo),
+        quality_section(ctx, src, method, demo),
         notes_section(ctx, method),
         links_section(ctx, method),
         citations_section(ctx, src, method),
@@ -141,18 +142,28 @@ def first_table(path: Path) -> list[str]:
     return table
 
 
-def quality_section(ctx: SiteContext, demo: Demo | None) -> str:
-    """The benchmark table of every demo sampler's quality against NFE, as last measured; on
-    the latent-diffusion demo's pages also its compute against pixel-space diffusion."""
-    if demo is None:
-        return ""
+def quality_section(ctx: SiteContext, src: str, method: Entry, demo: Demo | None) -> str:
+    """Quality against NFE: what the method's papers report (their ``results``), then the
+    benchmark table of every demo sampler on digits, as last measured, and what carries over
+    from one to the other. On the latent-diffusion demo's page also its compute against
+    pixel-space diffusion."""
+    reported = method_reported_tables(ctx, src, method.id)
     demos_dir = ctx.settings.demos_dir
-    parts = ""
-    table = first_table(demos_dir.parent / NFE_QUALITY_TABLE)
+    table = first_table(demos_dir.parent / NFE_QUALITY_TABLE) if demo is not None else []
+    if not reported and not table:
+        return ""
+    parts = section_heading(ctx, "method.quality")
+    if reported:
+        parts += (section_heading(ctx, "method.reported", level=3, searchable=False)
+                  + ctx.t("method.reported_intro") + "\n\n" + reported)
     if table:
-        parts += (section_heading(ctx, "method.quality") + "\n"
+        parts += (section_heading(ctx, "method.on_digits", level=3, searchable=False) + "\n"
                   + ctx.t("method.quality_intro", table=NFE_QUALITY_TABLE) + "\n\n"
                   + "\n".join(table) + "\n\n")
+    if reported and table:
+        parts += ctx.t("method.carry_over") + "\n\n"
+    if demo is None:
+        return parts
     table = first_table(demos_dir.parent / LDM_VS_PIXEL_TABLE) if demo.name == "ldm" else []
     if table:
         parts += (section_heading(ctx, "method.ldm_vs_pixel") + "\n"

@@ -1,5 +1,5 @@
-"""The site's navigation: tabs Home, Topics, Methods, Timeline, Graph, Catalog, Guide (with
-the glossary), in the site's language.
+"""The site's navigation: tabs Home, Topics, Methods, Timeline, Graph, Results (when the
+catalog has reported results), Catalog, Guide (with the glossary), in the site's language.
 
 Built from the catalog (the topic tree, the methods, the kinds) and handed to MkDocs as its
 ``nav``. Entry pages are deliberately absent: the index pages lead to them, so the sidebar
@@ -9,7 +9,10 @@ inserts nav titles unescaped.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from kb.models import KINDS
+from kb.results.rows import groups, result_rows
 from kb.site import urls
 from kb.site.context import SiteContext
 from kb.site.html import esc
@@ -33,6 +36,7 @@ def site_nav(ctx: SiteContext) -> list[NavItem]:
                            *({esc(short_label(m)): urls.entry_src(m)} for m in methods)]},
         {name("timeline"): urls.TIMELINE},
         {name("graph"): urls.GRAPH},
+        *_results_items(ctx, name),
         {name("catalog"): [{overview: urls.CATALOG_INDEX},
                            *({esc(kind_title(ctx, k)): urls.kind_src(k)}
                              for k in KINDS if k != "method"),
@@ -49,3 +53,14 @@ def _topic_items(ctx: SiteContext, parent: str | None) -> list[NavItem]:
         page = urls.topic_src(topic_id)
         items.append({title: [{title: page}, *children]} if children else {title: page})
     return items
+
+
+def _results_items(ctx: SiteContext, name: Callable[[str], str]) -> list[NavItem]:
+    """The Results tab (when the catalog has reported results): overview, then a page per
+    dataset and metric."""
+    grouped = groups(result_rows(ctx.catalog.entries))
+    if not grouped:
+        return []
+    pages = [{esc(ctx.t("results.page_title", metric=metric, dataset=dataset)):
+              urls.results_src(dataset, metric)} for dataset, metric in grouped]
+    return [{name("results"): [{name("overview"): urls.RESULTS_INDEX}, *pages]}]

@@ -23,6 +23,7 @@ from kb.site.index_pages import (
     render_topics_index,
 )
 from kb.site.method_page import render_method_page
+from kb.site.results_pages import results_files
 from kb.site.timeline_page import render_timeline_page, timeline_plot_svg
 
 
@@ -39,6 +40,7 @@ def index_files(ctx: SiteContext) -> dict[str, str]:
         urls.GRAPH: render_graph_page(ctx),
         urls.GRAPH_DATA: json_for_script(full_graph_data(ctx)),  # <, >, & escaped too
     }
+    files.update(results_files(ctx))
     for topic_id in ctx.catalog.topics:
         files[urls.topic_src(topic_id)] = render_topic_page(ctx, topic_id)
     for kind in KINDS:

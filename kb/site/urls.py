@@ -8,6 +8,7 @@ site works under any base path and when opened from a sub-folder.
 from __future__ import annotations
 
 import posixpath
+import re
 
 from kb.models import Entry
 
@@ -22,6 +23,7 @@ TOPICS_INDEX = "topics/index.md"
 METHODS_INDEX = "methods/index.md"
 CATALOG_INDEX = "catalog/index.md"
 TAGS = "catalog/tags.md"
+RESULTS_INDEX = "results/index.md"
 ENTRY_PAGES = "entries/"  # kept out of the navigation
 
 ARXIV_ABS = "https://arxiv.org/abs/"
@@ -33,6 +35,12 @@ def entry_src(entry: Entry) -> str:
     """Methods have a method page; every other entry an entry page."""
     folder = "methods/" if entry.kind == "method" else ENTRY_PAGES
     return f"{folder}{entry.id}.md"
+
+
+def results_src(dataset: str, metric: str) -> str:
+    """``results/cifar-10-fid.md``: the page of one dataset and metric's reported results."""
+    slug = re.sub(r"[^a-z0-9]+", "-", f"{dataset} {metric}".replace("×", "x").casefold())
+    return f"results/{slug.strip('-')}.md"
 
 
 def topic_src(topic_id: str) -> str:
