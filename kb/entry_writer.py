@@ -104,7 +104,16 @@ def _literal(name: str, text: str) -> str:
 
 
 def _mapping(name: str, value: dict) -> str:
-    return f"{name}:\n" + "".join(f"  {_scalar(k)}: {_scalar(v)}\n" for k, v in value.items())
+    """``name:`` then one line per key; a list of one item as that item, a longer list as a
+    block list (``sources: {metadata: [a, b]}`` reads as people write it)."""
+    lines = [f"{name}:\n"]
+    for key, item in value.items():
+        if isinstance(item, list) and len(item) != 1:
+            lines.append(f"  {_scalar(key)}:\n" + "".join(f"    - {_scalar(v)}\n" for v in item))
+        else:
+            one = item[0] if isinstance(item, list) else item
+            lines.append(f"  {_scalar(key)}: {_scalar(one)}\n")
+    return "".join(lines)
 
 
 def _pretty_field(name: str, value: object) -> str | None:

@@ -29,7 +29,7 @@ COMMANDS: dict[str, tuple[str, str, str]] = {
     "cite": ("kb.cli.cite", "cite", "Format references in APA, IEEE or Chicago style."),
     "add": ("kb.cli.arxiv", "add", "Add papers from arXiv or by DOI (Crossref)."),
     "refresh": ("kb.cli.arxiv", "refresh", "Compare entries with arXiv and update them."),
-    "cites": ("kb.cli.arxiv", "cites", "Fetch citations from Semantic Scholar."),
+    "cites": ("kb.cli.arxiv", "cites", "Cites from a reference list, or Semantic Scholar."),
     "discover": ("kb.cli.discover", "discover", "Rank new arXiv papers by fit to the catalog."),
     "build": ("kb.cli.site", "build", "Build the website."),
     "serve": ("kb.cli.site", "serve", "Serve the website (and the demos)."),

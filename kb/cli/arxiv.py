@@ -125,12 +125,49 @@ def refresh(ids: tuple[str, ...], catalog_path: str, write: bool) -> None:
 
 @click.group()
 def cites() -> None:
-    """Citations between catalog entries, from Semantic Scholar.
+    """Citations between catalog entries: from a paper's own reference list, or from
+    Semantic Scholar.
 
     \b
-    Example:
+    Examples:
+      kb cites match song-2020-denoising refs.txt --source https://arxiv.org/html/2010.02502v4
       kb cites fetch ho-2020-denoising --write
     """
+
+
+@cites.command("match")
+@click.argument("entry_id")
+@click.argument("reference_list", type=click.File("r", encoding="utf-8"))
+@click.option("--source", required=True,
+              help="The URL the list was read from (the paper's arXiv HTML, ar5iv or PDF).")
+@catalog_option
+@click.option("--write", is_flag=True,
+              help="Set cites to exactly what the list holds; add --source to "
+              "sources.references.")
+def match(entry_id: str, reference_list, source: str, catalog_path: str,  # noqa: ANN001
+          write: bool) -> None:
+    """Match a paper's reference list (text, one reference per line or numbered item; - for
+    stdin) against the catalog, by arXiv id, DOI or whole title.
+
+    Each catalog entry found is printed with the reference that named it, to check. With
+    --write the entry's cites become exactly these (the others are dropped) and --source
+    joins sources.references: its cites are then verified.
+    """
+    from kb.ingest.cites_from_list import match_reference_list
+
+    result = match_reference_list(catalog_path, entry_id, reference_list.read(), source,
+                                  write=write)
+    for found in result.cited:
+        mark = "+" if found.entry_id in result.added else " "
+        click.echo(f"{mark} {found.entry_id} (by {found.by}): {found.reference[:150]}")
+    for dropped in result.dropped:
+        click.echo(f"- {dropped} (in cites, not in the list)")
+    summary = (f"{entry_id}: {result.references} references, {len(result.cited)} in the "
+               f"catalog; {len(result.added)} to add, {len(result.dropped)} to drop")
+    click.echo(summary + ("; written" if result.written else
+                          "; run with --write to apply" if result.added or result.dropped
+                          else ""), err=True)
+    _echo_warnings(result.warnings)
 
 
 @cites.command("fetch")
