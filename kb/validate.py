@@ -15,7 +15,7 @@ from pydantic import ValidationError
 
 from kb.ingest.same_work import WorkIndex
 from kb.load import ParsedFile
-from kb.models import ENTRY_FIELDS, KINDS, TOPIC_FIELDS, Entry, Topic
+from kb.models import ENTRY_FIELDS, KINDS, TOPIC_FIELDS, Entry, Result, Topic
 from kb.validate_sources import check_sources
 
 # pydantic error type → our code. Anything else is a wrong type (E103).
@@ -41,6 +41,9 @@ def _did_you_mean(name: str, choices: Iterable[str]) -> str | None:
     return f"did you mean '{close[0]}'?" if close else None
 
 
+_ITEM_FIELDS = {"results": tuple(Result.model_fields)}
+
+
 def _names_of(code: str) -> list[str]:
     from kb.results.vocabulary import vocabulary
 
@@ -53,14 +56,19 @@ def _report_validation_error(exc: ValidationError, parsed: ParsedFile, fields: t
     prefix = "" if index is None else f"{index}."
     for error in exc.errors():
         loc = [str(part) for part in error["loc"]]
-        name = loc[0] if loc else ""
+        name = loc[-1] if loc else ""
+        # A field inside a list item (results.0.nfe) is named with the item's own fields.
+        known = _ITEM_FIELDS.get(loc[0], fields) if len(loc) > 2 else fields
+        where = f" in {'.'.join(loc[:-1])}" if len(loc) > 1 else ""
         code = ERROR_CODES.get(error["type"], "E103")
         key = prefix + (".".join(loc) if len(loc) > 1 else name)
         if code == "E102":
-            parsed.error(code, f"unknown field '{name}' in {what}", key,
-                         hint=_did_you_mean(name, fields))
+            parsed.error(code, f"unknown field '{name}' {where.strip() or 'in ' + what}", key,
+                         hint=_did_you_mean(name, known))
         elif code == "E104":
-            parsed.error(code, f"missing required field '{name}'", prefix.rstrip(".") or None)
+            item = prefix + ".".join(loc[:-1])
+            parsed.error(code, f"missing required field '{name}'{where}",
+                         item or prefix.rstrip(".") or None)
         elif code == "E105":
             parsed.error(code, f"unknown kind '{error['input']}'", key,
                          hint=_did_you_mean(str(error["input"]), KINDS)

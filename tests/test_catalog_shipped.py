@@ -11,9 +11,15 @@ ROOT = Path(__file__).resolve().parent.parent / "catalog"
 
 
 def test_shipped_catalog_has_no_errors_and_no_warnings() -> None:
+    """No diagnostics but W303: a paper whose reference list was read from a page that shows
+    its latest version (ar5iv) may cite work newer than its first version; at most 1 % of
+    the paper-to-paper cites may do so (issue #15)."""
     catalog = Catalog.load(ROOT, strict=False, use_cache=False)
-    problems = [d.render() for d in catalog.diagnostics]
+    problems = [d.render() for d in catalog.diagnostics if d.code != "W303"]
     assert problems == []
+    later = [d for d in catalog.diagnostics if d.code == "W303"]
+    cites = sum(len(e.cites) for e in catalog.entries.values() if e.kind in ("paper", "survey"))
+    assert len(later) <= 0.01 * cites, [d.render() for d in later]
 
 
 def test_exported_schema_is_current() -> None:

@@ -176,9 +176,9 @@ def test_topics_show_their_chinese_titles_on_the_zh_tw_site(catalog: Catalog) ->
 def test_nav_is_translated_and_keeps_its_pages(catalog: Catalog) -> None:
     english, chinese = (site_nav(SiteContext(catalog).in_language(lang)) for lang in LANGUAGES)
     assert [next(iter(item)) for item in english] == [
-        "Home", "Topics", "Methods", "Timeline", "Graph", "Catalog", "Guide"]
+        "Home", "Topics", "Methods", "Timeline", "Graph", "Results", "Catalog", "Guide"]
     assert [next(iter(item)) for item in chinese] == [
-        "首頁", "主題", "方法", "時間軸", "引用圖", "文獻目錄", "指南"]
+        "首頁", "主題", "方法", "時間軸", "引用圖", "論文結果", "文獻目錄", "指南"]
     assert [list(item.values()) for item in english][0] == [urls.HOME]
 
 

@@ -277,7 +277,7 @@ def test_timeline_items_carry_kind_and_ancestor_topics(ctx: SiteContext) -> None
 def test_navigation_has_the_tabs_and_no_entry_pages(ctx: SiteContext) -> None:
     nav = site_nav(ctx)
     assert [next(iter(item)) for item in nav] == [
-        "Home", "Topics", "Methods", "Timeline", "Graph", "Catalog", "Guide"]
+        "Home", "Topics", "Methods", "Timeline", "Graph", "Results", "Catalog", "Guide"]
     flat = json.dumps(nav)
     assert "entries/" not in flat
     assert "methods/ddim.md" in flat and "topics/fast-sampling.md" in flat
@@ -345,7 +345,9 @@ def test_method_pages_show_the_first_benchmark_table_when_it_exists(
     site = SiteContext(catalog, SiteSettings(demos_dir=demos_dir))
 
     def quality_section(demos_dir: Path, demo: Demo | None) -> str:
-        return section_of(site, demo)
+        # A method whose paper reports nothing: the section is the demo's table alone.
+        method = catalog.entries["progressive-distillation"]
+        return section_of(site, urls.entry_src(method), method, demo)
 
     demo = Demo("ddim", "demos/ddim.py", "", "http://localhost:8501/ddim", "kb demo ddim")
     assert quality_section(demos_dir, demo) == ""  # no benchmark yet: no section
