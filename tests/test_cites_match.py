@@ -21,8 +21,11 @@ IMAGEN_VIDEO = Entry(id="ho-2022-imagen", kind="paper", title="Imagen Video",
 UNET = Entry(id="ronneberger-2015-u", kind="paper", title="U-Net: Convolutional Networks for "
              "Biomedical Image Segmentation", authors=["Olaf Ronneberger"], year=2015,
              doi="10.1007/978-3-319-24574-4_28")
+PIXART = Entry(id="chen-2023-pixart", kind="paper", title="PixArt-α: Fast Training of "
+               "Diffusion Transformer for Photorealistic Text-to-Image Synthesis",
+               authors=["Junsong Chen"], year=2023, arxiv="2310.00426")
 REPO = Entry(id="some-repo", kind="repo", title="Denoising Diffusion Probabilistic Models")
-MATCHER = ReferenceMatcher([DDPM, DIFFUSION, WAVEGRAD, IMAGEN_VIDEO, UNET, REPO])
+MATCHER = ReferenceMatcher([DDPM, DIFFUSION, WAVEGRAD, IMAGEN_VIDEO, UNET, PIXART, REPO])
 
 
 def test_numbered_items_are_split_with_their_continuation_lines() -> None:
@@ -42,6 +45,14 @@ def test_references_match_by_arxiv_id_doi_or_whole_title() -> None:
                          ) == ("ronneberger-2015-u", "DOI")
     assert MATCHER.match("N Chen, Y Zhang. WaveGrad: estimating gradients for waveform "
                          "generation. ICLR 2021.") == ("chen-2020-wavegrad", "title")
+
+
+def test_dblp_arxiv_ids_and_latex_greek_letters_are_read() -> None:
+    assert MATCHER.match("J. Ho. Another title. CoRR, abs/2006.11239, 2020.") == (
+        "ho-2020-denoising", "arXiv id")
+    assert MATCHER.match("J. Chen et al. Pixart-$\\alpha$: Fast training of diffusion "
+                         "transformer for photorealistic text-to-image synthesis. 2023.") == (
+        "chen-2023-pixart", "title")
 
 
 def test_the_longest_title_wins_and_repos_are_not_works() -> None:

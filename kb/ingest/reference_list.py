@@ -29,9 +29,15 @@ from kb.text import normalize_title
 
 # "[^12]: …" (ar5iv / arXiv HTML copied as Markdown), "[12] …", "12. …" at a line's start.
 _ITEM_START = re.compile(r"^\s*(?:\[\^?\d+\]:?|\[\d+\]|\d{1,3}\.\s)\s*")
+# arXiv:2006.11239, arxiv.org/abs/2006.11239v2, and DBLP's "CoRR, abs/2006.11239".
 _ARXIV_IN_TEXT = re.compile(
-    r"(?:arxiv[:\s./]*(?:abs/|pdf/|html/)?|arxiv\.org/(?:abs|pdf|html)/)"
+    r"(?:arxiv[:\s./]*(?:abs/|pdf/|html/)?|arxiv\.org/(?:abs|pdf|html)/|\babs/)"
     r"(\d{4}\.\d{4,5}(?:v\d+)?|[a-z-]+(?:\.[A-Z]{2})?/\d{7})", re.IGNORECASE)
+# Greek letters as LaTeX writes them in a title ("PixArt-$\alpha$"): the catalog has "α".
+_GREEK = {"alpha": "α", "beta": "β", "gamma": "γ", "delta": "δ", "epsilon": "ε", "eta": "η",
+          "theta": "θ", "lambda": "λ", "mu": "μ", "pi": "π", "sigma": "σ", "tau": "τ",
+          "phi": "φ", "omega": "ω"}
+_TEX_GREEK = re.compile(r"\$?\\(" + "|".join(_GREEK) + r")\b\$?")
 _DOI_IN_TEXT = re.compile(r"\b(10\.\d{4,9}/[^\s,;<>\"]+[^\s,;<>\".)\]])")
 SHORT_TITLE_WORDS = 3
 MIN_TITLE_CHARS = 12
@@ -98,7 +104,8 @@ class ReferenceMatcher:
             entry_id = self.by_doi.get(found.lower())
             if entry_id:
                 return entry_id, "DOI"
-        text = f" {normalize_title(reference)} "
+        plain = _TEX_GREEK.sub(lambda m: _GREEK[m.group(1)], reference)
+        text = f" {normalize_title(plain)} "
         fitting = [t for t in self.titled if t.key in text
                    and (not t.short or (t.family.strip() and t.family in text))]
         if not fitting:
