@@ -29,8 +29,10 @@ disk), :mod:`demos.registry` (methods by name), :mod:`demos.trained` (a config's
 shipped or trained now), :mod:`demos.pretrained` (the weights shipped for every page's default
 model, and the command that makes them), :mod:`demos.sample` (samplers with NFE),
 :mod:`demos.figures` (PNG output), :mod:`demos.distributed` (torchrun entry point),
-:mod:`demos.errors` (the demos' error codes).
+:mod:`demos.errors` (the demos' error codes), :mod:`demos.run_store` (the app's results on
+disk, safe to read back).
 
 On top of them, and apart: the Streamlit app in :mod:`demos.app` (``demos/app/app.py``, one
-page per method in ``demos/app/method_pages/``). Nothing outside ``demos/app/`` imports it.
+page per method in ``demos/app/method_pages/``; ``python -m demos.app.warm`` runs every page
+once so ``kb serve`` has their first samples ready). Nothing outside ``demos/app/`` imports it.
 """

@@ -46,6 +46,7 @@ class Server:
     url: str = ""
     env: Mapping[str, str] = field(default_factory=dict)
     cwd: Path | None = None
+    one_shot: bool = False  # a job that ends by itself (warming): its end stops nothing
 
 
 # ---------------------------------------------------------------------------------------------
@@ -115,6 +116,15 @@ def demo_server(
     ]
     env = {"KB_SITE_URL": site_url, "OMP_WAIT_POLICY": os.environ.get("OMP_WAIT_POLICY", "PASSIVE")}
     return Server("demos", argv, f"http://{host}:{port}", env, cwd=REPO_DIR)
+
+
+def demo_warmer() -> Server:
+    """``python -m demos.app.warm``: every demo page's first samples, made in the background
+    at a low priority and kept in the run store the demo server reads (:mod:`demos.run_store`),
+    so the first visitor of a page does not wait for them."""
+    argv = [sys.executable, "-m", "demos.app.warm"]
+    env = {"OMP_WAIT_POLICY": os.environ.get("OMP_WAIT_POLICY", "PASSIVE")}
+    return Server("warm", argv, "", env, cwd=REPO_DIR, one_shot=True)
 
 
 def port_is_free(host: str, port: int) -> bool:
@@ -205,7 +215,8 @@ def supervise(
     stop_timeout: float = 5.0,
     on_started: Callable[[], None] | None = None,
 ) -> int:
-    """Run ``servers`` until Ctrl-C / SIGTERM (exit 0) or until one exits (its code, or 1).
+    """Run ``servers`` until Ctrl-C / SIGTERM (exit 0) or until one exits (its code, or 1);
+    a ``one_shot`` job may end at any time without stopping the others.
 
     ``on_started`` runs once in a thread after all have started (e.g. to open a browser).
     """
@@ -234,13 +245,18 @@ def supervise(
             ).start()
         if on_started is not None:
             threading.Thread(target=on_started, daemon=True).start()
+        finished: set[str] = set()
         while not stop.is_set():
             for server, process in zip(servers, processes, strict=True):
-                if process.poll() is not None:
-                    reason.append(f"{server.name} exited with code {process.returncode}")
-                    code = process.returncode or 1
-                    stop.set()
-                    break
+                if process.poll() is None or server.name in finished:
+                    continue
+                if server.one_shot:  # done (or failed, and said so): the servers go on
+                    finished.add(server.name)
+                    continue
+                reason.append(f"{server.name} exited with code {process.returncode}")
+                code = process.returncode or 1
+                stop.set()
+                break
             stop.wait(0.2)
     finally:
         with lock:
@@ -307,8 +323,10 @@ def serve_site_and_demos(
     site_port: int = DEFAULT_SITE_PORT,
     demo_port: int = DEFAULT_DEMO_PORT,
     out: TextIO | None = None,
+    warm: bool = True,
 ) -> int:
-    """``kb serve``: the site on ``site_port`` and the demo app on ``demo_port``, linked."""
+    """``kb serve``: the site on ``site_port`` and the demo app on ``demo_port``, linked; with
+    ``warm``, every demo page's first samples are made in the background meanwhile."""
     for what, port in (("site", site_port), ("demo app", demo_port)):
         if not port_is_free(host, port):
             raise KbError(
@@ -324,6 +342,8 @@ def serve_site_and_demos(
         ),
         demo_server(host=host, port=demo_port, site_url=site_url),
     ]
+    if warm:
+        servers.append(demo_warmer())
     out.write(f"site:  {site_url}\ndemos: {demo_url}\nCtrl-C stops both.\n")
     out.flush()
     return supervise(servers, out=out)

@@ -6,6 +6,7 @@ start (a `sleep`), so the tests can check that whole process groups are gone aft
 
 from __future__ import annotations
 
+import io
 import os
 import signal
 import socket
@@ -40,7 +41,8 @@ SUPERVISOR = textwrap.dedent("""
     a_env = dict(arg.split("=", 1) for arg in sys.argv[2].split(",") if arg)
     b_env = dict(arg.split("=", 1) for arg in sys.argv[3].split(",") if arg)
     servers = [Server("alpha", [sys.executable, "-c", child], env=a_env),
-               Server("beta", [sys.executable, "-c", child], env=b_env)]
+               Server("beta", [sys.executable, "-c", child], env=b_env,
+                      one_shot="ONE_SHOT" in b_env)]
     sys.exit(supervise(servers, stop_timeout=float(sys.argv[4])))
 """)
 
@@ -117,6 +119,33 @@ def test_when_one_server_dies_the_other_is_stopped():
     assert supervisor.returncode == 3
     assert "beta exited with code 3" in rest
     assert wait_gone(pids) == []
+
+
+def test_a_one_shot_job_ending_stops_nothing():
+    """kb serve's warmer ends when the demo pages are warm (or fails): the servers go on."""
+    supervisor = start_supervisor(b_env="EXIT_AFTER=1,EXIT_CODE=3,ONE_SHOT=1")
+    pids, _ = read_pids(supervisor)
+    time.sleep(2.5)
+    assert supervisor.poll() is None and alive(pids[0])  # alpha still serves
+    assert not alive(pids[2])  # beta's own process ended
+    supervisor.send_signal(signal.SIGINT)
+    rest, _ = supervisor.communicate(timeout=20)
+    assert supervisor.returncode == 0 and "beta exited" not in rest
+    assert wait_gone(pids) == []
+
+
+def test_kb_serve_warms_the_demo_pages_unless_told_not_to(monkeypatch: pytest.MonkeyPatch):
+    import kb.launch
+
+    started: list[list[str]] = []
+    monkeypatch.setattr(kb.launch, "supervise",
+                        lambda servers, out=None: started.append([s.name for s in servers]) or 0)
+    monkeypatch.setattr(kb.launch, "port_is_free", lambda host, port: True)
+    serve_site_and_demos(site_port=8123, demo_port=8124, out=io.StringIO())
+    serve_site_and_demos(site_port=8123, demo_port=8124, out=io.StringIO(), warm=False)
+    assert started == [["site", "demos", "warm"], ["site", "demos"]]
+    warmer = kb.launch.demo_warmer()
+    assert warmer.one_shot and warmer.argv[1:] == ["-m", "demos.app.warm"]
 
 
 def test_a_server_ignoring_sigterm_is_killed_after_the_timeout():

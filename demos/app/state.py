@@ -10,8 +10,13 @@
   moved meanwhile) re-attaches to the same run instead of restarting it. Then it is kept in
   memory by ``st.cache_resource`` over the on-disk checkpoint cache of :mod:`demos.cache`, so
   the next visit is instant.
-* :func:`remembered` — ``st.cache_data`` for results (samples, metrics) keyed by their inputs.
+* :func:`remembered` — results (samples, metrics) keyed by their inputs, in memory
+  (``st.cache_data``) over the run store on disk (:mod:`demos.run_store`).
 * :func:`page_errors` — every error as ``st.error`` on the page, never a traceback.
+
+Every word shown comes from the demo app's message tables in the page's language
+(:func:`language`); widgets have fixed keys (``<page>.<control>``), so the language of their
+labels never resets them.
 """
 
 from __future__ import annotations
@@ -27,10 +32,16 @@ from typing import Any, TypeVar
 
 import streamlit as st
 
+from demos.app.i18n import page_language, say
 from demos.app.inputs import Bounded, Choice, Notice
 
 T = TypeVar("T")
 log = logging.getLogger("demos.app")
+
+
+def language() -> str:
+    """The language of this page's words (``?lang=``, else the session's, else English)."""
+    return page_language(st.query_params, st.session_state)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -47,18 +58,19 @@ def page_errors() -> Iterator[None]:
     """
     from kb.errors import KbError
 
+    lang = language()
     try:
         yield
-    except KbError as exc:
-        st.error(f"{exc.diagnostic.message} (error {exc.diagnostic.code})", icon="⚠️")
+    except KbError as exc:  # the message itself is the library's, in English
+        st.error(
+            say("error.kb", lang, message=exc.diagnostic.message, code=exc.diagnostic.code),
+            icon="⚠️",
+        )
     except (ValueError, FloatingPointError, MemoryError) as exc:
         st.error(f"{type(exc).__name__}: {exc}", icon="⚠️")
     except Exception as exc:  # the last line of defence: a message, not a traceback
         log.exception("demo page failed")
-        st.error(
-            f"Something went wrong: {type(exc).__name__}: {exc}. The server log has the details.",
-            icon="⚠️",
-        )
+        st.error(say("error.unexpected", lang, kind=type(exc).__name__, message=exc), icon="⚠️")
 
 
 # ---------------------------------------------------------------------------------------------
@@ -67,10 +79,13 @@ def page_errors() -> Iterator[None]:
 
 
 class PageControls:
-    """The controls of one page; ``page`` scopes their widget keys and remembered values."""
+    """The controls of one page; ``page`` scopes their widget keys and remembered values.
+
+    Labels and help come in the page's language; the widget keys do not depend on them."""
 
     def __init__(self, page: str) -> None:
         self.page = page
+        self.lang = language()
         self.notices: list[Notice] = []
         self._values = st.session_state.setdefault("kb_values", {}).setdefault(page, {})
         self._written = st.session_state.setdefault("kb_written", {}).setdefault(page, {})
@@ -161,16 +176,15 @@ class PageControls:
     def show_notices(self) -> None:
         """One warning per changed request, e.g. a deep link asking for too many steps."""
         for notice in self.notices:
-            st.warning(notice.message, icon="✂️")
+            st.warning(notice.text(self.lang), icon="✂️")
         self.notices.clear()
 
 
 def retrain_button(page: str) -> bool:
     """A sidebar button: train this page's model again (the old checkpoint is replaced)."""
+    lang = language()
     return st.sidebar.button(
-        "Retrain the model",
-        key=f"{page}.retrain",
-        help="Train again from scratch and replace the cached checkpoint.",
+        say("control.retrain", lang), key=f"{page}.retrain", help=say("control.retrain_help", lang)
     )
 
 
@@ -181,9 +195,11 @@ def retrain_button(page: str) -> bool:
 
 @dataclass
 class TrainingRun:
-    """One training run in progress, shared by every session that waits for it."""
+    """One training run in progress, shared by every session that waits for it (each shows
+    its progress in its own language)."""
 
-    label: str
+    method: str
+    dataset: str
     retrain: bool
     started: float = field(default_factory=time.perf_counter)
     phase: int = 0  # a method may fit several times (e.g. one per distillation round)
@@ -202,26 +218,34 @@ class TrainingRun:
             self.phase_started = time.perf_counter()
         self.step, self.total, self.loss = step, total, loss
 
-    def status(self) -> tuple[float, str]:
+    def status(self, lang: str = "en") -> tuple[float, str]:
         """The bar's fraction and text: step, loss and the time left in this phase."""
+        label = say("train.label", lang, method=self.method, dataset=self.dataset)
         if self.waiting:
-            return 0.0, f"{self.label}: waiting for another model to finish training …"
+            return 0.0, say("train.waiting", lang, label=label)
         if self.total == 0:
-            return 0.0, f"{self.label}: preparing …"
+            return 0.0, say("train.preparing", lang, label=label)
         elapsed = time.perf_counter() - self.phase_started
         eta = elapsed / self.step * (self.total - self.step) if self.step else float("nan")
-        phase = f" (phase {self.phase})" if self.phase > 1 else ""
-        return (
-            self.step / self.total,
-            f"{self.label}{phase}: step {self.step}/{self.total} · loss {self.loss:.4f} · "
-            f"about {_duration(eta)} left",
+        phase = say("train.phase", lang, phase=self.phase) if self.phase > 1 else ""
+        return self.step / self.total, say(
+            "train.progress",
+            lang,
+            label=label,
+            phase=phase,
+            step=self.step,
+            total=self.total,
+            loss=f"{self.loss:.4f}",
+            left=_duration(eta, lang),
         )
 
 
-def _duration(seconds: float) -> str:
+def _duration(seconds: float, lang: str) -> str:
     if seconds != seconds:  # NaN
-        return "? s"
-    return f"{seconds:.0f} s" if seconds < 90 else f"{seconds / 60:.1f} min"
+        return say("duration.unknown", lang)
+    if seconds < 90:
+        return say("duration.seconds", lang, n=f"{seconds:.0f}")
+    return say("duration.minutes", lang, n=f"{seconds / 60:.1f}")
 
 
 @st.cache_resource(show_spinner=False)
@@ -250,7 +274,7 @@ def _start_or_join(config: Any, directory: str, retrain: bool) -> TrainingRun:
     with lock:
         run = runs.get(directory)
         if run is None or run.done.is_set():
-            run = TrainingRun(f"Training {config.method} on {config.dataset}", retrain)
+            run = TrainingRun(config.method, config.dataset, retrain)
             runs[directory] = run
             threading.Thread(
                 target=_train_in_background,
@@ -262,15 +286,16 @@ def _start_or_join(config: Any, directory: str, retrain: bool) -> TrainingRun:
 
 
 def _wait_with_progress(run: TrainingRun) -> None:
+    lang = language()
     box = st.empty()
     while not run.done.wait(0.25):
-        fraction, text = run.status()
+        fraction, text = run.status(lang)
         box.progress(fraction, text=text)
     box.empty()
     if run.error is not None:
         raise run.error
     seconds = time.perf_counter() - run.started
-    st.toast(f"Trained in {seconds:.0f} s and cached: the next visit loads it at once.")
+    st.toast(say("train.done", lang, seconds=f"{seconds:.0f}"))
 
 
 @st.cache_resource(max_entries=16, show_spinner=False)
@@ -337,9 +362,20 @@ def model_stamp(trained: Any) -> str:
 
 @st.cache_data(max_entries=128, show_spinner=False)
 def _remembered(name: str, key: str, _compute: Callable[[], Any]) -> Any:
-    return _compute()
+    from demos.run_store import load_run, save_run
+
+    found, value = load_run(name, key)
+    if found:
+        return value
+    value = _compute()
+    save_run(name, key, value)
+    return value
 
 
 def remembered(name: str, key: Mapping[str, Any], compute: Callable[[], T]) -> T:
-    """``compute()``, or its earlier result for the same ``name`` and ``key`` (JSON-able)."""
-    return _remembered(name, json.dumps(key, sort_keys=True, default=str), compute)
+    """``compute()``, or its earlier result for the same ``name`` and ``key`` (JSON-able):
+    from memory (``st.cache_data``), else from the run store on disk
+    (:mod:`demos.run_store`, which ``kb serve`` fills ahead with each page's defaults)."""
+    from demos.run_store import run_key
+
+    return _remembered(name, run_key(key), compute)

@@ -60,10 +60,16 @@ def build(catalog_path: str, site_dir: Path | None, config_file: Path, no_strict
 @click.option("--demo-port", type=int, default=8501, show_default=True,
               help="Port of the Streamlit demo app, on the same host.")
 @click.option("--no-demos", is_flag=True, help="Serve the site only.")
+@click.option("--no-warm", is_flag=True,
+              help="Do not make the demo pages' first samples ahead of the first visitor.")
 def serve(catalog_path: str, config_file: Path, dev_addr: str, demo_port: int,
-          no_demos: bool) -> None:
+          no_demos: bool, no_warm: bool) -> None:
     """Serve the website with live reload (editing a catalog YAML file rebuilds it) and,
     beside it, the demo app that its "Run the demo" buttons open. Ctrl-C stops both.
+
+    Meanwhile every demo page is run once in the background, at a low priority, so its
+    first samples are ready (and kept on disk) before anyone opens it; lines marked [warm]
+    say when each page is ready.
 
     \b
     Examples:
@@ -83,7 +89,7 @@ def serve(catalog_path: str, config_file: Path, dev_addr: str, demo_port: int,
         raise click.BadParameter("use HOST:PORT, e.g. 127.0.0.1:8000", param_hint="--dev-addr")
     raise SystemExit(serve_site_and_demos(config_file=config_file, catalog=Path(catalog_path),
                                           host=host, site_port=int(port),
-                                          demo_port=demo_port))
+                                          demo_port=demo_port, warm=not no_warm))
 
 
 @click.command("check-links")
