@@ -120,6 +120,26 @@ def test_the_ddpm_page_shows_forward_process_training_and_reverse_process():
     assert t.value == 60
 
 
+@pytest.mark.parametrize("route", ROUTES, ids=[r.url_path for r in ROUTES])
+def test_every_page_runs_in_traditional_chinese(route):
+    """``?lang=zh-TW`` on every page: its sections, sidebar labels and run report are in
+    Chinese (tests/test_app_i18n.py checks that the tables have every key the code asks for).
+    It runs before the broken-checkpoint test below, which leaves other DDPM checkpoints
+    broken."""
+    import re
+
+    at = open_page(route.script, {"lang": "zh-TW"})
+    assert [e.value for e in at.error] == []
+    han = re.compile(r"[\u4e00-\u9fff]")
+    headers = [h.value for h in at.main.header]
+    assert headers and all(han.search(h) for h in headers), headers
+    labels = [w.label for w in [*at.sidebar.slider, *at.sidebar.number_input,
+                                *at.sidebar.selectbox, *at.sidebar.button]]
+    assert [label for label in labels if not han.search(label) and label != "η"] == []
+    assert "實際耗時" in {m.label for m in at.metric}
+    assert "延伸閱讀" in at.markdown[-1].value
+
+
 def test_a_page_of_a_method_not_in_the_registry_says_so(monkeypatch):
     from demos import registry
 

@@ -2,9 +2,13 @@
 
 The same approach as the site (:mod:`kb.site.i18n`): one message table per language,
 ``demos/app/locales/en.yaml`` and ``zh-TW.yaml``, read with the safe loader; pages ask
-:func:`say` instead of writing English themselves. The site's "Run the demo" buttons on its
-zh-TW pages add ``lang=zh-TW`` to the link. A page switch clears the query parameters
-(:class:`demos.app.state.PageControls`), so the language chosen is kept in the session.
+:func:`say` instead of writing English themselves — titles, sidebar labels and their help,
+progress, warnings and errors, plot labels, and the methods' summaries
+(``method.<name>.summary``, whose English is the CLI's :attr:`demos.registry.Method.summary`).
+Widgets keep fixed keys, so a label in another language never resets a control. The site's
+"Run the demo" buttons on its zh-TW pages add ``lang=zh-TW`` to the link. A page switch clears
+the query parameters (:class:`demos.app.state.PageControls`), so the language chosen is kept
+in the session.
 
 This module imports neither streamlit nor torch.
 """
@@ -38,10 +42,13 @@ def messages(lang: str) -> Mapping[str, str]:
     return MappingProxyType(data)
 
 
-def say(key: str, lang: str, **values: object) -> str:
-    """The message ``key`` in ``lang``, with ``{name}`` placeholders filled from ``values``."""
-    text = messages(lang)[key]
-    return text.format(**values) if values else text
+def say(key: str, lang: str, /, **values: object) -> str:
+    """The message ``key`` in ``lang``, with ``{name}`` placeholders filled from ``values``.
+
+    Every message goes through :meth:`str.format`, so a literal brace is written ``{{``; the
+    pages keep LaTeX with braces in their code and pass it in as a value (``{formula}``).
+    """
+    return messages(lang)[key].format(**values)
 
 
 def page_language(query: Mapping[str, str], session: MutableMapping[str, object]) -> str:

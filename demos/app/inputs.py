@@ -10,15 +10,18 @@ busy for more than seconds (see :func:`max_samples`).
 ``KB_DEMO_TINY=1`` shrinks every model and training run (:func:`app_train_config`) so the
 tests train in a second or two; the pages are the same.
 
-No streamlit and no torch here: this is plain Python the tests check directly.
+No streamlit and no torch here: this is plain Python the tests check directly (the notices'
+words come from :mod:`demos.app.i18n`, which is plain Python too).
 """
 
 from __future__ import annotations
 
 import math
 import os
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
+
+from demos.app.i18n import DEFAULT_LANGUAGE, say
 
 # Network evaluations × samples × pixels one request may cost. DDIM-20 of 256 32×32 digits is
 # 5.2 M; on 2 CPU cores the demo UNet does about 0.5 M per second, so ≈ 10 s at most.
@@ -28,10 +31,20 @@ TOY_POINT_COST = 8  # a 2-D point through the MLP, in UNet pixels
 
 @dataclass(frozen=True)
 class Notice:
-    """A visible message that a requested value was changed."""
+    """A visible message that a requested value was changed: the message ``key`` of the demo
+    app's tables (``notice.*``), filled with ``values``, in the page's language."""
 
     control: str
-    message: str
+    key: str
+    values: dict[str, str] = field(default_factory=dict)
+
+    def text(self, lang: str = DEFAULT_LANGUAGE) -> str:
+        return say(self.key, lang, name=self.control, **self.values)
+
+    @property
+    def message(self) -> str:
+        """The message in English."""
+        return self.text()
 
 
 @dataclass(frozen=True)
@@ -51,13 +64,17 @@ class Bounded:
         if inside != value:
             return kept, Notice(
                 self.name,
-                f"{self.name}={_show(value)} is outside "
-                f"{_show(self.low)}…{_show(self.high)}; "
-                f"using {_show(kept)}",
+                "notice.outside",
+                {
+                    "value": _show(value),
+                    "low": _show(self.low),
+                    "high": _show(self.high),
+                    "kept": _show(kept),
+                },
             )
         if kept != value:
             return kept, Notice(
-                self.name, f"{self.name}={_show(value)} is not a whole number; using {_show(kept)}"
+                self.name, "notice.not_whole", {"value": _show(value), "kept": _show(kept)}
             )
         return kept, None
 
@@ -69,7 +86,7 @@ class Bounded:
             value = math.nan
         if not math.isfinite(value):
             return self.default, Notice(
-                self.name, f"{self.name}={raw!r} is not a number; using {_show(self.default)}"
+                self.name, "notice.not_number", {"value": repr(raw), "kept": _show(self.default)}
             )
         return self.clamp(value)
 
@@ -107,7 +124,8 @@ class Choice:
             return wanted, None
         return self.default, Notice(
             self.name,
-            f"{self.name}={raw!r} is not one of {', '.join(self.options)}; using {self.default}",
+            "notice.not_option",
+            {"value": repr(raw), "options": ", ".join(self.options), "kept": self.default},
         )
 
     def format(self, value: str) -> str:

@@ -4,10 +4,16 @@ Pictures are plain arrays or matplotlib figures made with the object API (no pyp
 concurrent sessions cannot draw on each other's figures). Every run a page makes ends in
 :func:`show_run` — its NFE, its wall time and its quality metric beside the same metric
 between two real samples — and every page ends in :func:`show_links`.
+
+Words come from the demo app's message tables in the page's language. Chinese in a figure
+needs a CJK font (Debian: ``fonts-noto-cjk``), added after matplotlib's own as a fallback for
+the glyphs it lacks; without one, figures keep English words (:func:`plot_language`) rather
+than draw boxes.
 """
 
 from __future__ import annotations
 
+import functools
 import io
 import math
 from collections.abc import Sequence
@@ -16,13 +22,62 @@ from typing import Any
 import numpy as np
 import streamlit as st
 
-from demos.app.i18n import page_language, say, site_path
+from demos.app.i18n import DEFAULT_LANGUAGE, messages, say, site_path
+from demos.app.inputs import IMAGE_SETS, TOY_SETS
 from demos.app.links import method_links, site_base_url
 from demos.app.routes import Route
+from demos.app.state import language
 
 DATA_GREY = "0.78"
 SAMPLE_BLUE = "tab:blue"
 PLOT_LIMIT = 3.0  # toy data live in about [-2.5, 2.5]²
+# Fonts with Traditional Chinese glyphs, best first (the site's timeline plot tries the same:
+# kb.graph.timeline_plot.CJK_FONTS)
+CJK_FONTS = (
+    "Noto Sans CJK TC",
+    "Noto Sans TC",
+    "Source Han Sans TC",
+    "Noto Sans CJK JP",
+    "PingFang TC",
+    "Microsoft JhengHei",
+)
+
+
+# ---------------------------------------------------------------------------------------------
+# Words
+# ---------------------------------------------------------------------------------------------
+
+
+def dataset_labels(lang: str) -> dict[str, str]:
+    """What the data selectbox shows for each dataset (its value, in the URL, stays)."""
+    return {name: say(f"dataset.{name}", lang) for name in IMAGE_SETS + TOY_SETS}
+
+
+def metric_label(name: str, lang: str) -> str:
+    """A quality metric's name for the page (``classifier_fd`` → "classifier fd")."""
+    if f"metric.{name}" not in messages(DEFAULT_LANGUAGE):  # a metric added since
+        return name.replace("_", " ")
+    return say(f"metric.{name}", lang)
+
+
+@functools.cache
+def cjk_font() -> str | None:
+    """The first of :data:`CJK_FONTS` matplotlib finds here; once found, every figure gets it
+    as the fallback after matplotlib's default font (whose Latin glyphs stay as they were)."""
+    import matplotlib
+    from matplotlib import font_manager
+
+    known = {font.name for font in font_manager.fontManager.ttflist}
+    font = next((family for family in CJK_FONTS if family in known), None)
+    if font is not None:
+        matplotlib.rcParams["font.family"] = [*matplotlib.rcParams["font.family"], font]
+    return font
+
+
+def plot_language(lang: str) -> str:
+    """The language of the words inside figures: ``lang`` if the fonts can draw it, else
+    English."""
+    return lang if lang == DEFAULT_LANGUAGE or cjk_font() is not None else DEFAULT_LANGUAGE
 
 
 # ---------------------------------------------------------------------------------------------
@@ -83,6 +138,7 @@ def new_figure(ncols: int = 1, size: float = 3.2) -> tuple[Any, list[Any]]:
     """A matplotlib figure with ``ncols`` square axes, made without pyplot."""
     from matplotlib.figure import Figure
 
+    cjk_font()  # before any text is made: a Text keeps the fonts of its making
     fig = Figure(figsize=(size * ncols, size), dpi=100, layout="constrained")
     axes = [fig.add_subplot(1, ncols, i + 1) for i in range(ncols)]
     for ax in axes:
@@ -181,15 +237,16 @@ def show_loss_curve(curve: Sequence[Sequence[float]], where: Any = None) -> None
     from matplotlib.figure import Figure
 
     if not curve:
-        (where or st).caption("No loss curve stored with this checkpoint.")
+        (where or st).caption(say("plot.no_loss_curve", language()))
         return
+    lang = plot_language(language())
     steps, losses = zip(*curve, strict=True)
     fig = Figure(figsize=(5, 2.4), dpi=100, layout="constrained")
     ax = fig.add_subplot()
     ax.plot(steps, losses, lw=1.2)
     ax.set_yscale("log")
-    ax.set_xlabel("optimiser step", fontsize=8)
-    ax.set_ylabel("loss", fontsize=8)
+    ax.set_xlabel(say("plot.optimiser_step", lang), fontsize=8)
+    ax.set_ylabel(say("plot.loss", lang), fontsize=8)
     ax.tick_params(labelsize=7)
     ax.grid(alpha=0.3)
     show_figure(fig, where)
@@ -202,19 +259,20 @@ def show_quality_vs_nfe(
     where: Any = None,
 ) -> None:
     """One line per sampler: the headline metric against NFE (log scale), beside the
-    data-vs-data baseline."""
+    data-vs-data baseline. ``series`` is keyed by the lines' labels, in the page's words."""
     from matplotlib.figure import Figure
 
+    lang = plot_language(language())
     fig = Figure(figsize=(5, 2.8), dpi=100, layout="constrained")
     ax = fig.add_subplot()
     for label, points in series.items():
         nfe, values = zip(*sorted(points), strict=True)
         ax.plot(nfe, values, marker="o", lw=1.2, label=label)
     if baseline is not None:
-        ax.axhline(baseline, ls="--", c="0.5", lw=1, label="data vs data")
+        ax.axhline(baseline, ls="--", c="0.5", lw=1, label=say("plot.data_vs_data", lang))
     ax.set_xscale("log", base=2)
-    ax.set_xlabel("NFE", fontsize=8)
-    ax.set_ylabel(metric.replace("_", " "), fontsize=8)
+    ax.set_xlabel(say("plot.nfe", lang), fontsize=8)
+    ax.set_ylabel(metric_label(metric, lang), fontsize=8)
     ax.tick_params(labelsize=7)
     ax.grid(alpha=0.3)
     ax.legend(fontsize=7)
@@ -236,24 +294,33 @@ def show_run(
     nfe: int, seconds: float, report: Any = None, where: Any = None, note: str | None = None
 ) -> None:
     """NFE, wall time and the headline quality metric with its data-vs-data baseline."""
+    lang = language()
     where = where or st
     cols = where.columns(3)
-    cols[0].metric("NFE", nfe, help="Network evaluations per sample.")
-    cols[1].metric("wall time", f"{seconds:.2f} s", help="Sampling time of this batch.")
+    cols[0].metric(say("run.nfe", lang), nfe, help=say("run.nfe_help", lang))
+    cols[1].metric(
+        say("run.wall_time", lang),
+        say("run.seconds", lang, seconds=f"{seconds:.2f}"),
+        help=say("run.wall_time_help", lang),
+    )
     if report is not None:
         head = report.headline
-        better = "higher" if head.higher_is_better else "lower"
         cols[2].metric(
-            head.name.replace("_", " "),
+            metric_label(head.name, lang),
             _number(head.value),
-            f"data vs data {_number(head.baseline)}",
+            say("run.data_vs_data", lang, value=_number(head.baseline)),
             delta_color="off",
             delta_arrow="off",
-            help=f"{better} is better; the baseline is the same metric between two "
-            "disjoint real samples of the same size.",
+            help=say("run.help_higher" if head.higher_is_better else "run.help_lower", lang),
         )
         others = [
-            f"{m.name.replace('_', ' ')} {_number(m.value)} (data {_number(m.baseline)})"
+            say(
+                "run.other_metric",
+                lang,
+                name=metric_label(m.name, lang),
+                value=_number(m.value),
+                baseline=_number(m.baseline),
+            )
             for m in report.metrics[1:]
         ]
         if others or note:
@@ -278,18 +345,38 @@ def show_models(*models: tuple[str, Any], where: Any = None) -> None:
 
     ``models`` are ``(label, trained)`` pairs; the label may be empty for a page's one model.
     """
-    from demos.pretrained import model_origin
-
+    lang = language()
     parts = [
-        f"{label}: {model_origin(trained)}" if label else model_origin(trained)
+        say("model.labelled", lang, label=label, origin=model_origin(trained, lang))
+        if label
+        else model_origin(trained, lang)
         for label, trained in models
     ]
-    (where or st).caption(("Model: " if len(parts) == 1 else "Models: ") + " · ".join(parts))
+    key = "model.one" if len(parts) == 1 else "model.many"
+    (where or st).caption(say(key, lang, models=" · ".join(parts)))
+
+
+def model_origin(trained: Any, lang: str) -> str:
+    """:func:`demos.pretrained.model_origin` in ``lang``: shipped or trained here, its steps,
+    its date (and the training time, if trained here)."""
+    from demos.pretrained import is_shipped
+
+    steps, info = f"{trained.config.steps:,}", trained.info
+    date = str(info.get("created", ""))[:10] or say("model.unknown_date", lang)
+    if is_shipped(trained.directory):
+        return say("model.shipped", lang, steps=steps, date=date)
+    seconds = info.get("seconds")
+    took = (
+        say("model.took", lang, seconds=f"{float(seconds):.0f}")
+        if isinstance(seconds, int | float)
+        else ""
+    )
+    return say("model.trained_here", lang, steps=steps, date=date, took=took)
 
 
 def show_links(route: Route) -> None:
     """The method's page on the knowledge-base site (in the page's language) and its papers."""
-    lang = page_language(st.query_params, st.session_state)
+    lang = language()
     links = method_links(route.url_path, site_url=site_base_url() + site_path(lang))
     papers = " · ".join(
         f"[{p.citation}, *{p.title}*]({p.site_url})"
@@ -312,10 +399,14 @@ def method_available(route: Route) -> bool:
 
 def show_unavailable(route: Route) -> None:
     """The page of a method whose demo is not written yet: say so, link the theory, stop."""
+    lang = language()
     st.info(
-        f"The {route.title} demo is not available yet: its implementation "
-        f"(`{route.method}` in `demos/registry.py`) has not been added. "
-        "The method page on the site explains it in the meantime.",
+        say(
+            "app.unavailable_page",
+            lang,
+            title=say(f"route.{route.url_path}", lang),
+            method=route.method,
+        ),
         icon="🚧",
     )
     show_links(route)

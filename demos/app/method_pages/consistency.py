@@ -19,7 +19,10 @@ from demos.app.routes import find_route
 from demos.app.runs import real_samples, sample_run, teacher_ddim_run
 from demos.app.state import PageControls, page_errors, retrain_button, trained_model
 from demos.app.views import (
+    dataset_labels,
     method_available,
+    metric_label,
+    plot_language,
     show_links,
     show_models,
     show_quality_vs_nfe,
@@ -35,23 +38,25 @@ if not method_available(route):
     show_unavailable(route)
 
 CURVE_STEPS = (1, 2, 4, 8)
+# Algorithm 1's update (LaTeX braces stay here, out of the message tables)
+MULTISTEP = r"$x \leftarrow f_\theta\big(x + \sqrt{\tau^2 - \epsilon^2}\,z',\ \tau\big)$"
 
 with page_errors():
     controls = PageControls(route.url_path)
-    st.sidebar.header("Consistency models")
-    dataset = controls.select(ANY_DATASET, "Data")
+    st.sidebar.header(say("route.consistency-models", lang))
+    dataset = controls.select(ANY_DATASET, say("control.data", lang), labels=dataset_labels(lang))
     train_steps = controls.number(
         train_steps_bound("consistency", dataset),
-        "Training steps",
-        help="Of consistency distillation (the teacher trains first).",
+        say("control.training_steps", lang),
+        help=say("page.consistency-models.train_help", lang),
     )
     steps = controls.slider(
         Bounded("steps", 1, max(CURVE_STEPS), 2),
-        "Multistep: steps (= NFE)",
-        help="Algorithm 1: denoise in one call, add noise back at a smaller level, denoise again.",
+        say("page.consistency-models.steps", lang),
+        help=say("page.consistency-models.steps_help", lang),
     )
-    n = controls.slider(samples_bound(dataset, 2 * max(CURVE_STEPS)), "Samples")
-    seed = controls.number(SEED, "Seed")
+    n = controls.slider(samples_bound(dataset, 2 * max(CURVE_STEPS)), say("control.samples", lang))
+    seed = controls.number(SEED, say("control.seed", lang))
     retrain = retrain_button(route.url_path)
     controls.show_notices()
 
@@ -60,7 +65,9 @@ with page_errors():
 
     model = trained_model(app_train_config("consistency", dataset, train_steps), retrain=retrain)
     teacher = trained_model(ddpm_teacher_of(model.config))  # trained first, so cached
-    show_models(("consistency model", model), ("teacher", teacher))
+    show_models(
+        (say("page.consistency-models.model", lang), model), (say("model.teacher", lang), teacher)
+    )
     reference = None if dataset in IMAGE_SETS else real_samples(dataset, 2000, seed)
 
     def consistency_run(k: int):
@@ -70,45 +77,50 @@ with page_errors():
         return teacher_ddim_run(teacher, n, k, seed)
 
     # -----------------------------------------------------------------------------------------
-    st.header("1 · One step, or a few")
-    st.markdown(
-        r"One step: $x = f_\theta(T z, T)$. Multistep (Algorithm 1): "
-        r"$x \leftarrow f_\theta\big(x + \sqrt{\tau^2 - \epsilon^2}\,z',\ \tau\big)$ for "
-        r"decreasing $\tau$, trading NFE for quality. The teacher it was distilled from "
-        r"(a DDPM model sampled by DDIM) needs many more steps."
-    )
+    st.header(say("page.consistency-models.steps_section", lang))
+    st.markdown(say("page.consistency-models.steps_text", lang, update=MULTISTEP))
     show_runs_side_by_side(
         [
-            ("Consistency model, 1 step", consistency_run(1)),
-            (f"Consistency model, {steps} steps", consistency_run(steps)),
-            (f"Teacher DDIM, {steps} steps", teacher_run(steps)),
+            (say("page.consistency-models.one_step", lang), consistency_run(1)),
+            (say("page.consistency-models.many_steps", lang, steps=steps), consistency_run(steps)),
+            (say("page.consistency-models.teacher", lang, steps=steps), teacher_run(steps)),
         ],
-        f"{n} samples",
+        say("run.samples", lang, n=n),
         reference,
     )
 
     # -----------------------------------------------------------------------------------------
-    st.header("2 · Quality against NFE")
-    lines: dict[str, list[tuple[int, float]]] = {"consistency model": [], "teacher (DDIM)": []}
+    st.header(say("page.consistency-models.quality", lang))
+    in_plots = plot_language(lang)
+    model_line, teacher_line = (
+        say("page.consistency-models.line_model", in_plots),
+        say("page.consistency-models.line_teacher", in_plots),
+    )
+    lines: dict[str, list[tuple[int, float]]] = {model_line: [], teacher_line: []}
     rows, baseline, metric = [], None, ""
     for k in CURVE_STEPS:
         by_model, by_teacher = consistency_run(k), teacher_run(k)
         head_m, head_t = by_model.report.headline, by_teacher.report.headline
         baseline, metric = head_m.baseline, head_m.name
-        lines["consistency model"].append((by_model.nfe, head_m.value))
-        lines["teacher (DDIM)"].append((by_teacher.nfe, head_t.value))
+        lines[model_line].append((by_model.nfe, head_m.value))
+        lines[teacher_line].append((by_teacher.nfe, head_t.value))
+        name = metric_label(metric, lang)
         rows.append(
             {
-                "NFE": k,
-                f"consistency {metric}": round(head_m.value, 4),
-                f"teacher {metric}": round(head_t.value, 4),
-                "consistency time (s)": round(by_model.seconds, 3),
+                say("page.consistency-models.col_nfe", lang): k,
+                say("page.consistency-models.col_model", lang, metric=name): round(head_m.value, 4),
+                say("page.consistency-models.col_teacher", lang, metric=name): round(
+                    head_t.value, 4
+                ),
+                say("page.consistency-models.col_time", lang): round(by_model.seconds, 3),
             }
         )
     left, right = st.columns([3, 2])
     with left:
         show_quality_vs_nfe(lines, metric, baseline)
     right.dataframe(rows, hide_index=True)
-    right.caption(f"{metric.replace('_', ' ')}: lower is better; data vs data {baseline:.4g}.")
+    right.caption(
+        say("run.lower_better", lang, metric=metric_label(metric, lang), baseline=f"{baseline:.4g}")
+    )
 
 show_links(route)

@@ -28,8 +28,10 @@ from demos.app.state import (
     trained_model,
 )
 from demos.app.views import (
+    dataset_labels,
     method_available,
     new_figure,
+    plot_language,
     plot_paths,
     scatter,
     show_figure,
@@ -49,23 +51,27 @@ if not method_available(route):
 
 with page_errors():
     controls = PageControls(route.url_path)
-    st.sidebar.header("DDIM")
-    dataset = controls.select(ANY_DATASET, "Data")
+    st.sidebar.header(say("route.ddim", lang))
+    dataset = controls.select(ANY_DATASET, say("control.data", lang), labels=dataset_labels(lang))
     train_steps = controls.number(
         train_steps_bound("ddim", dataset),
-        "Training steps",
-        help="Which DDPM model to sample (trained once, cached).",
+        say("control.training_steps", lang),
+        help=say("page.ddim.train_help", lang),
     )
     config = app_train_config("ddim", dataset, train_steps)
     T = config.diffusion_steps
-    steps = controls.slider(STEPS.with_range(high=T, default=min(20, T)), "Steps S (= NFE)")
-    eta = controls.slider(ETA, "η", step=0.1, help="0: deterministic DDIM; 1: DDPM-like.")
+    steps = controls.slider(
+        STEPS.with_range(high=T, default=min(20, T)), say("page.ddim.steps", lang)
+    )
+    eta = controls.slider(
+        ETA, say("control.eta", lang), step=0.1, help=say("page.ddim.eta_help", lang)
+    )
     n = controls.slider(
         samples_bound(dataset, 2 * steps),
-        "Samples",
-        help="Two samplers run, so the limit counts 2·S calls per sample.",
+        say("control.samples", lang),
+        help=say("page.ddim.samples_help", lang),
     )
-    seed = controls.number(SEED, "Seed")
+    seed = controls.number(SEED, say("control.seed", lang))
     retrain = retrain_button(route.url_path)
     controls.show_notices()
 
@@ -73,47 +79,47 @@ with page_errors():
     from demos.sample import SampleOptions, denoiser_for, initial_noise
 
     trained = trained_model(config, retrain=retrain)
-    show_models(("DDPM ε-model", trained))
+    show_models((say("page.ddim.model", lang), trained))
     taus = timesteps(steps, T)
     image = dataset in IMAGE_SETS
+    in_plots = plot_language(lang)  # the words inside figures
 
     # -----------------------------------------------------------------------------------------
-    st.header("1 · DDIM against DDPM at the same NFE")
+    st.header(say("page.ddim.compare", lang))
     tau_text = (
         ", ".join(map(str, taus)) if len(taus) <= 4 else f"{taus[0]}, {taus[1]}, …, {taus[-1]}"
     )
-    st.markdown(
-        rf"Both walk the same $\tau$ = ({tau_text}), S = {steps}, with eq. 12; "
-        r"$\eta = 1$ gives $\sigma_t^2 = \tilde\beta_t$, DDPM's ancestral sampler on "
-        r"that sub-sequence — the comparison of the DDIM paper's Table 1."
-    )
+    st.markdown(say("page.ddim.compare_text", lang, taus=tau_text, steps=steps))
     left, right = st.columns(2)
-    for column, value, title in (
-        (left, eta, f"DDIM, η = {eta:g}"),
-        (right, 1.0, "DDPM (η = 1), same steps"),
+    for column, value, title_key in (
+        (left, eta, "page.ddim.ddim_column"),
+        (right, 1.0, "page.ddim.ddpm_column"),
     ):
         with column:
+            title = say(title_key, lang, eta=f"{eta:g}")
             st.subheader(title)
-            with st.spinner(f"{title}: {n} samples × {steps} steps …"):
+            with st.spinner(say("run.spinner_titled", lang, title=title, n=n, steps=steps)):
                 run = sample_run(
                     trained, "ddim", SampleOptions(num_samples=n, steps=steps, eta=value, seed=seed)
                 )
             if image:
-                show_images(run.samples, f"{n} samples")
+                show_images(run.samples, say("run.samples", lang, n=n))
             else:
                 fig, (ax,) = new_figure()
-                scatter(ax, run.samples, real_samples(dataset, 2000, seed), title)
+                scatter(
+                    ax,
+                    run.samples,
+                    real_samples(dataset, 2000, seed),
+                    say(title_key, in_plots, eta=f"{eta:g}"),
+                )
                 show_figure(fig)
             show_run(run.nfe, run.seconds, run.report)
     if eta == 1:
-        st.caption("With η = 1 both columns are the same sampler.")
+        st.caption(say("page.ddim.same_sampler", lang))
 
     # -----------------------------------------------------------------------------------------
-    st.header("2 · Inversion: data → noise → data")
-    st.markdown(
-        r"With $\eta = 0$ the update is an ODE step, so it runs forwards too (§5.4): "
-        r"encode $x_0$ into $x_T$, decode back. S steps each way."
-    )
+    st.header(say("page.ddim.inversion", lang))
+    st.markdown(say("page.ddim.inversion_text", lang))
     model = denoiser_for(trained, SampleOptions())
     schedule = trained.schedule
     k = 8 if image else 500
@@ -132,28 +138,30 @@ with page_errors():
     if image:
         show_images(
             torch.cat([x0, latents.clamp(-3, 3) / 3, again]),
-            "rows: data x_0 · its latent x_T (scaled) · decoded again",
+            say("page.ddim.inversion_rows", lang),
             ncols=k,
             width=560,
         )
     else:
         fig, axes = new_figure(3)
-        scatter(axes[0], x0, None, "data x_0")
-        scatter(axes[1], latents, None, "latents x_T", color="tab:purple")
-        scatter(axes[2], again, x0, "decoded again")
+        scatter(axes[0], x0, None, say("page.ddim.data", in_plots))
+        scatter(axes[1], latents, None, say("page.ddim.latents", in_plots), color="tab:purple")
+        scatter(axes[2], again, x0, say("page.ddim.decoded", in_plots))
         show_figure(fig)
     st.caption(
-        f"NFE {2 * steps} (S to encode, S to decode) · reconstruction RMSE {error:.3f} "
-        f"· latents: mean {latents.mean():.2f}, std {latents.std():.2f} (N(0, I) has "
-        "0 and 1)"
+        say(
+            "page.ddim.inversion_caption",
+            lang,
+            nfe=2 * steps,
+            rmse=f"{error:.3f}",
+            mean=f"{latents.mean():.2f}",
+            std=f"{latents.std():.2f}",
+        )
     )
 
     # -----------------------------------------------------------------------------------------
-    st.header("3 · Interpolating between two noises")
-    st.markdown(
-        r"Spherical interpolation (slerp, §5.3) from $x_T^{(a)}$ to $x_T^{(b)}$, each "
-        r"point decoded with $\eta = 0$: the samples morph smoothly."
-    )
+    st.header(say("page.ddim.interpolation", lang))
+    st.markdown(say("page.ddim.interpolation_text", lang, start=r"$x_T^{(a)}$", end=r"$x_T^{(b)}$"))
     frames = 8
 
     def interpolate():
@@ -171,7 +179,7 @@ with page_errors():
     if image:
         show_images(
             decoded[:, 0],
-            f"{frames} slerp steps from seed {seed} to seed {seed + 1}",
+            say("page.ddim.slerp_steps", lang, frames=frames, seed=seed, next_seed=seed + 1),
             ncols=frames,
             width=560,
         )
@@ -179,8 +187,8 @@ with page_errors():
         fig, (ax,) = new_figure()
         scatter(ax, decoded[-1], real_samples(dataset, 2000, seed), size=0.1)
         plot_paths(ax, decoded)
-        ax.set_title("16 interpolations (○ seed a → ● seed b)", fontsize=9)
+        ax.set_title(say("page.ddim.interpolations", in_plots), fontsize=9)
         show_figure(fig)
-    st.caption(f"NFE {steps} per frame, {frames} frames.")
+    st.caption(say("page.ddim.per_frame", lang, steps=steps, frames=frames))
 
 show_links(route)

@@ -20,7 +20,10 @@ from demos.app.routes import find_route
 from demos.app.runs import real_samples, sample_run, teacher_ddim_run
 from demos.app.state import PageControls, page_errors, retrain_button, trained_model
 from demos.app.views import (
+    dataset_labels,
     method_available,
+    metric_label,
+    plot_language,
     show_links,
     show_models,
     show_quality_vs_nfe,
@@ -42,20 +45,21 @@ STUDENT_STEPS = tuple(str(k) for k in sorted(LADDER))
 
 with page_errors():
     controls = PageControls(route.url_path)
-    st.sidebar.header("Progressive distillation")
-    dataset = controls.select(ANY_DATASET, "Data")
+    st.sidebar.header(say("route.progressive-distillation", lang))
+    dataset = controls.select(ANY_DATASET, say("control.data", lang), labels=dataset_labels(lang))
     train_steps = controls.number(
-        train_steps_bound("distill", dataset), "Training steps per halving"
+        train_steps_bound("distill", dataset),
+        say("page.progressive-distillation.train_steps", lang),
     )
     steps = int(
         controls.select(
             Choice("steps", STUDENT_STEPS, "4"),
-            "Student steps (= NFE)",
-            help="Each student halves its teacher's steps.",
+            say("page.progressive-distillation.steps", lang),
+            help=say("page.progressive-distillation.steps_help", lang),
         )
     )
-    n = controls.slider(samples_bound(dataset, 2 * 32), "Samples")
-    seed = controls.number(SEED, "Seed")
+    n = controls.slider(samples_bound(dataset, 2 * 32), say("control.samples", lang))
+    seed = controls.number(SEED, say("control.seed", lang))
     retrain = retrain_button(route.url_path)
     controls.show_notices()
 
@@ -72,7 +76,10 @@ with page_errors():
     while teacher_config.method != "ddpm":
         teacher_config = teacher_of(teacher_config)
     teacher = trained_model(teacher_config)
-    show_models((f"{steps}-step student", student), ("teacher", teacher))
+    show_models(
+        (say("page.progressive-distillation.student_model", lang, steps=steps), student),
+        (say("model.teacher", lang), teacher),
+    )
     reference = None if dataset in IMAGE_SETS else real_samples(dataset, 2000, seed)
 
     def teacher_run(k: int):
@@ -83,25 +90,29 @@ with page_errors():
         return sample_run(model, "distill", SampleOptions(num_samples=n, steps=k, seed=seed))
 
     # -----------------------------------------------------------------------------------------
-    st.header(f"1 · Teacher and student at {steps} step{'s' * (steps > 1)}")
+    st.header(
+        say("page.progressive-distillation.compare_one", lang)
+        if steps == 1
+        else say("page.progressive-distillation.compare_many", lang, steps=steps)
+    )
     st.markdown(
-        r"The teacher is a DDPM model ($v$-prediction, cosine schedule) sampled by "
-        rf"DDIM ($\eta = 0$); its {first_teacher_steps}-step sampler is what the "
-        r"students distil. With few steps DDIM blurs; the student was trained for "
-        r"exactly those steps."
+        say("page.progressive-distillation.compare_text", lang, teacher_steps=first_teacher_steps)
     )
     show_runs_side_by_side(
         [
-            (f"Teacher, {first_teacher_steps} steps", teacher_run(first_teacher_steps)),
-            (f"Teacher, {steps} steps", teacher_run(steps)),
-            (f"Student, {steps} steps", student_run(steps)),
+            (
+                say("page.progressive-distillation.teacher", lang, steps=first_teacher_steps),
+                teacher_run(first_teacher_steps),
+            ),
+            (say("page.progressive-distillation.teacher", lang, steps=steps), teacher_run(steps)),
+            (say("page.progressive-distillation.student", lang, steps=steps), student_run(steps)),
         ],
-        f"{n} samples",
+        say("run.samples", lang, n=n),
         reference,
     )
 
     # -----------------------------------------------------------------------------------------
-    st.header("2 · Down the ladder")
+    st.header(say("page.progressive-distillation.ladder", lang))
     ladder = [k for k in LADDER if k >= steps]
     rows, teacher_line, student_line = [], [], []
     baseline, metric = None, ""
@@ -111,24 +122,38 @@ with page_errors():
         baseline, metric = head_t.baseline, head_t.name
         teacher_line.append((k, head_t.value))
         student_line.append((k, head_s.value))
+        name = metric_label(metric, lang)
         rows.append(
             {
-                "steps (NFE)": k,
-                f"teacher {metric}": round(head_t.value, 4),
-                f"student {metric}": round(head_s.value, 4),
-                "student time (s)": round(by_student.seconds, 3),
+                say("page.progressive-distillation.col_steps", lang): k,
+                say("page.progressive-distillation.col_teacher", lang, metric=name): round(
+                    head_t.value, 4
+                ),
+                say("page.progressive-distillation.col_student", lang, metric=name): round(
+                    head_s.value, 4
+                ),
+                say("page.progressive-distillation.col_time", lang): round(by_student.seconds, 3),
             }
         )
     left, right = st.columns([3, 2])
     with left:
+        in_plots = plot_language(lang)
         show_quality_vs_nfe(
-            {"teacher (DDIM)": teacher_line, "student": student_line}, metric, baseline
+            {
+                say("page.progressive-distillation.line_teacher", in_plots): teacher_line,
+                say("page.progressive-distillation.line_student", in_plots): student_line,
+            },
+            metric,
+            baseline,
         )
     right.dataframe(rows, hide_index=True)
     right.caption(
-        f"{metric.replace('_', ' ')}: lower is better; data vs data "
-        f"{baseline:.4g}. Pick fewer student steps in the sidebar to go further down "
-        "(each halving trains once, then is cached)."
+        say(
+            "page.progressive-distillation.ladder_caption",
+            lang,
+            metric=metric_label(metric, lang),
+            baseline=f"{baseline:.4g}",
+        )
     )
 
 show_links(route)

@@ -22,9 +22,12 @@ from demos.app.routes import find_route
 from demos.app.runs import real_samples, sample_paths, sample_run
 from demos.app.state import PageControls, page_errors, retrain_button, trained_model
 from demos.app.views import (
+    dataset_labels,
     method_available,
+    metric_label,
     new_figure,
     plot_field,
+    plot_language,
     plot_paths,
     scatter,
     show_figure,
@@ -42,13 +45,14 @@ st.caption(say("page.flow-matching.caption", lang))
 if not method_available(route):
     show_unavailable(route)
 
+# model / solver → (registry method, the message saying what it is)
 MODELS = {
-    "flow": ("flow-matching", "flow matching (1-rectified flow)"),
-    "reflow": ("reflow", "rectified flow after one reflow"),
+    "flow": ("flow-matching", "page.flow-matching.model_flow"),
+    "reflow": ("reflow", "page.flow-matching.model_reflow"),
 }
 SOLVERS = {
-    "euler": ("flow-matching", "Euler (1 NFE per step)"),
-    "heun": ("flow-matching-heun", "Heun (2 NFE per step)"),
+    "euler": ("flow-matching", "page.flow-matching.solver_euler"),
+    "heun": ("flow-matching-heun", "page.flow-matching.solver_heun"),
 }
 PATHS_SHOWN = 48
 CURVE_STEPS = (1, 2, 4, 8)
@@ -63,26 +67,37 @@ def straightness(paths: torch.Tensor) -> float:
 
 with page_errors():
     controls = PageControls(route.url_path)
-    st.sidebar.header("Flow matching")
-    dataset = controls.select(TOY_DATASET, "Data", help="2-D points, so the field can be drawn.")
+    st.sidebar.header(say("route.flow-matching", lang))
+    dataset = controls.select(
+        TOY_DATASET,
+        say("control.data", lang),
+        help=say("control.data_help_points", lang),
+        labels=dataset_labels(lang),
+    )
     model_name = controls.select(
-        Choice("model", tuple(MODELS), "flow"), "Model", labels={k: v[1] for k, v in MODELS.items()}
+        Choice("model", tuple(MODELS), "flow"),
+        say("page.flow-matching.model", lang),
+        labels={k: say(v[1], lang) for k, v in MODELS.items()},
     )
     solver = controls.select(
         Choice("solver", tuple(SOLVERS), "euler"),
-        "Solver",
-        labels={k: v[1] for k, v in SOLVERS.items()},
+        say("page.flow-matching.solver", lang),
+        labels={k: say(v[1], lang) for k, v in SOLVERS.items()},
     )
-    train_steps = controls.number(train_steps_bound("flow-matching", dataset), "Training steps")
-    steps = controls.slider(STEPS.with_range(high=200, default=20), "Steps")
+    train_steps = controls.number(
+        train_steps_bound("flow-matching", dataset), say("control.training_steps", lang)
+    )
+    steps = controls.slider(STEPS.with_range(high=200, default=20), say("control.steps", lang))
     t = controls.slider(
         Bounded("t", 0.0, 1.0, 0.5, integer=False),
-        "Time t of the field",
+        say("control.field_time", lang),
         step=0.05,
-        help="0: noise, 1: data.",
+        help=say("page.flow-matching.field_time_help", lang),
     )
-    n = controls.slider(samples_bound(dataset, 2 * steps, default=1000), "Samples")
-    seed = controls.number(SEED, "Seed")
+    n = controls.slider(
+        samples_bound(dataset, 2 * steps, default=1000), say("control.samples", lang)
+    )
+    seed = controls.number(SEED, say("control.seed", lang))
     retrain = retrain_button(route.url_path)
     controls.show_notices()
 
@@ -97,17 +112,17 @@ with page_errors():
         app_train_config("reflow", dataset, train_steps), retrain=retrain and model_name == "reflow"
     )
     trained = flow if model_name == "flow" else reflow
-    show_models(("flow", flow), ("reflow", reflow))
+    show_models(
+        (say("page.flow-matching.flow", lang), flow),
+        (say("page.flow-matching.reflow", lang), reflow),
+    )
     sampler = SOLVERS[solver][0]
     data = real_samples(dataset, 2000, seed)
+    in_plots = plot_language(lang)  # the words inside figures
 
     # -----------------------------------------------------------------------------------------
-    st.header("1 · The learned velocity")
-    st.markdown(
-        r"Training pairs noise $x_0$ with data $x_1$ and regresses the straight-line "
-        r"velocity: $\lVert v_\theta(x_t, t) - (x_1 - x_0)\rVert^2$ with "
-        r"$x_t = (1 - t)\,x_0 + t\,x_1$ (conditional flow matching, eq. 9)."
-    )
+    st.header(say("page.flow-matching.velocity", lang))
+    st.markdown(say("page.flow-matching.velocity_text", lang))
     axis = torch.linspace(-3, 3, 21)
     xs, ys = torch.meshgrid(axis, axis, indexing="xy")
     grid = torch.stack([xs.flatten(), ys.flatten()], dim=1)  # (441, 2)
@@ -119,7 +134,7 @@ with page_errors():
         )
     fig, (ax,) = new_figure(size=4.2)
     scatter(ax, x_t, None, "", color="0.75", size=1.5)
-    plot_field(ax, grid, field, f"v_θ(x, t = {t:g}) over x_t (grey)")
+    plot_field(ax, grid, field, say("page.flow-matching.field", in_plots, t=f"{t:g}"))
     left, right = st.columns(2)
     show_figure(fig, left)
 
@@ -129,33 +144,39 @@ with page_errors():
         fig, (ax,) = new_figure(size=4.2)
         scatter(ax, paths[-1], data, "")
         plot_paths(ax, paths)
-        ax.set_title(f"{PATHS_SHOWN} paths (○ noise → ● sample)", fontsize=9)
+        ax.set_title(say("page.flow-matching.paths", in_plots, paths=PATHS_SHOWN), fontsize=9)
         show_figure(fig)
         st.caption(
-            f"{MODELS[model_name][1]}, {SOLVERS[solver][1]}, {steps} steps · "
-            f"straightness {straightness(paths):.3f} (chord / path length; 1 = straight)"
+            say(
+                "page.flow-matching.straightness",
+                lang,
+                model=say(MODELS[model_name][1], lang),
+                solver=say(SOLVERS[solver][1], lang),
+                steps=steps,
+                straightness=f"{straightness(paths):.3f}",
+            )
         )
 
     # -----------------------------------------------------------------------------------------
-    st.header("2 · Samples")
-    with st.spinner(f"{n} samples × {steps} steps …"):
+    st.header(say("page.flow-matching.samples", lang))
+    with st.spinner(say("run.spinner", lang, n=n, steps=steps)):
         run = sample_run(trained, sampler, SampleOptions(num_samples=n, steps=steps, seed=seed))
     left, right = st.columns(2)
     fig, (ax,) = new_figure(size=4.2)
-    scatter(ax, run.samples, data, f"{n} samples over the data (grey)")
+    scatter(ax, run.samples, data, say("page.flow-matching.over_data", in_plots, n=n))
     show_figure(fig, left)
     with right:
         show_run(run.nfe, run.seconds, run.report)
 
     # -----------------------------------------------------------------------------------------
-    st.header("3 · Straighter paths, fewer steps")
-    st.markdown(
-        "Reflow trains a second flow on the (noise, sample) pairs of the first, whose "
-        "paths then cross less; a straight path is followed exactly by one Euler step."
-    )
+    st.header(say("page.flow-matching.straighter", lang))
+    st.markdown(say("page.flow-matching.straighter_text", lang))
     lines: dict[str, list[tuple[int, float]]] = {}
     baseline, metric = None, ""
-    for label, model in (("flow matching", flow), ("rectified (reflow)", reflow)):
+    for label, model in (
+        (say("page.flow-matching.line_flow", in_plots), flow),
+        (say("page.flow-matching.line_reflow", in_plots), reflow),
+    ):
         lines[label] = []
         for k in CURVE_STEPS:
             few = sample_run(
@@ -166,6 +187,6 @@ with page_errors():
     left, _ = st.columns([3, 2])
     with left:
         show_quality_vs_nfe(lines, metric, baseline)
-    st.caption(f"Euler steps; {metric.replace('_', ' ')}, lower is better.")
+    st.caption(say("page.flow-matching.euler_caption", lang, metric=metric_label(metric, lang)))
 
 show_links(route)

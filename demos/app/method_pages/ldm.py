@@ -29,6 +29,7 @@ from demos.app.state import (
     trained_model,
 )
 from demos.app.views import (
+    dataset_labels,
     method_available,
     show_images,
     show_links,
@@ -53,31 +54,40 @@ def channels_as_images(latents: torch.Tensor) -> torch.Tensor:
 
 with page_errors():
     controls = PageControls(route.url_path)
-    st.sidebar.header("Latent diffusion")
+    st.sidebar.header(say("route.ldm", lang))
     dataset = controls.select(
-        Choice("dataset", IMAGE_SETS, "digits32"), "Data", help="Latent diffusion is for images."
+        Choice("dataset", IMAGE_SETS, "digits32"),
+        say("control.data", lang),
+        help=say("page.ldm.data_help", lang),
+        labels=dataset_labels(lang),
     )
     train_steps = controls.number(
         train_steps_bound("ldm", dataset),
-        "Training steps",
-        help="Of the latent UNet (the autoencoder trains first).",
+        say("control.training_steps", lang),
+        help=say("page.ldm.train_help", lang),
     )
     config = app_train_config("ldm", dataset, train_steps)
     T = config.diffusion_steps
-    steps = controls.slider(STEPS.with_range(high=T, default=min(50, T)), "DDIM steps (= NFE)")
+    steps = controls.slider(
+        STEPS.with_range(high=T, default=min(50, T)), say("page.ldm.steps", lang)
+    )
     guidance = controls.slider(
         GUIDANCE,
-        "Guidance scale w",
+        say("page.ldm.guidance", lang),
         step=0.5,
-        help="0: the plain conditional model; larger: clearer digits, less variety.",
+        help=say("page.ldm.guidance_help", lang),
     )
-    digit = controls.select(Choice("digit", ("all", *map(str, range(10))), "all"), "Class")
+    digit = controls.select(
+        Choice("digit", ("all", *map(str, range(10))), "all"),
+        say("page.ldm.digit", lang),
+        labels={"all": say("page.ldm.all_digits", lang)},
+    )
     n = controls.slider(
         samples_bound(dataset, 2 * steps),
-        "Samples",
-        help="Guidance runs the net on 2 inputs per sample.",
+        say("control.samples", lang),
+        help=say("page.ldm.samples_help", lang),
     )
-    seed = controls.number(SEED, "Seed")
+    seed = controls.number(SEED, say("control.seed", lang))
     retrain = retrain_button(route.url_path)
     controls.show_notices()
 
@@ -92,12 +102,8 @@ with page_errors():
     image_shape = tuple(real_samples(dataset, 1).shape[1:])
 
     # -----------------------------------------------------------------------------------------
-    st.header("1 · The autoencoder: pixels ↔ latent")
-    st.markdown(
-        r"$z = \mathcal E(x)$ keeps what matters of an image in far fewer numbers; "
-        r"$\mathcal D(z) \approx x$. Its latents are rescaled to unit variance before "
-        r"diffusion sees them (App. G)."
-    )
+    st.header(say("page.ldm.autoencoder", lang))
+    st.markdown(say("page.ldm.autoencoder_text", lang))
 
     def autoencode():
         x = real_samples(dataset, 8, seed)
@@ -109,12 +115,17 @@ with page_errors():
     x, z, again = remembered("ldm_autoencode", key, autoencode)
     left, right = st.columns([1, 2])
     show_images(
-        torch.cat([x, again]), "images (top) and D(E(x)) (bottom)", ncols=8, width=320, where=left
+        torch.cat([x, again]),
+        say("page.ldm.reconstructed", lang),
+        ncols=8,
+        width=320,
+        where=left,
     )
     show_images(
         channels_as_images(z),
-        f"their latents: {latent_shape[0]} channels of "
-        f"{latent_shape[1]}×{latent_shape[2]} per image (one row each)",
+        say(
+            "page.ldm.their_latents", lang, c=latent_shape[0], h=latent_shape[1], w=latent_shape[2]
+        ),
         ncols=latent_shape[0],
         width=200,
         where=right,
@@ -122,25 +133,29 @@ with page_errors():
     pixels = image_shape[-1] * image_shape[-2]
     numbers = latent_shape[0] * latent_shape[1] * latent_shape[2]
     st.caption(
-        f"{image_shape[-2]}×{image_shape[-1]} pixels → {latent_shape[0]}×"
-        f"{latent_shape[1]}×{latent_shape[2]} latent: each denoiser call sees "
-        f"{(image_shape[-1] // latent_shape[-1]) ** 2}× fewer positions ({pixels} → "
-        f"{numbers} numbers) · reconstruction RMSE "
-        f"{(again - x).pow(2).mean().sqrt():.3f}"
+        say(
+            "page.ldm.compression",
+            lang,
+            height=image_shape[-2],
+            width=image_shape[-1],
+            c=latent_shape[0],
+            h=latent_shape[1],
+            w=latent_shape[2],
+            ratio=(image_shape[-1] // latent_shape[-1]) ** 2,
+            pixels=pixels,
+            numbers=numbers,
+            rmse=f"{(again - x).pow(2).mean().sqrt():.3f}",
+        )
     )
 
     # -----------------------------------------------------------------------------------------
-    st.header("2 · Sampling in latent space")
-    st.markdown(
-        r"DDIM on $z$ with the guided noise estimate "
-        r"$\tilde\epsilon = (1 + w)\,\epsilon_\theta(z_t, y) - w\,\epsilon_\theta(z_t, "
-        r"\varnothing)$, then one decoder call: $x = \mathcal D(z_0)$."
-    )
+    st.header(say("page.ldm.sampling", lang))
+    st.markdown(say("page.ldm.sampling_text", lang))
     labels = None if digit == "all" else torch.full((n,), int(digit))
     options = SampleOptions(
         num_samples=n, steps=steps, eta=0.0, seed=seed, labels=labels, guidance_scale=guidance
     )
-    with st.spinner(f"{n} samples × {steps} steps …"):
+    with st.spinner(say("run.spinner", lang, n=n, steps=steps)):
         run = sample_run(trained, "ldm", options)
 
     def first_latents():  # the sampler's first 8 latents: same noise prefix, η = 0
@@ -166,26 +181,27 @@ with page_errors():
     left, right = st.columns([1, 2])
     show_images(
         channels_as_images(z0),
-        "z_0 of the first 8 samples (a row each)",
+        say("page.ldm.first_latents", lang),
         ncols=latent_shape[0],
         width=200,
         where=left,
     )
     show_images(
         run.samples,
-        f"{n} decoded samples"
-        + (" (classes 0–9 in turn)" if labels is None else f" of class {digit}"),
+        say("page.ldm.decoded_all", lang, n=n)
+        if labels is None
+        else say("page.ldm.decoded_class", lang, n=n, digit=digit),
         where=right,
     )
     show_run(
         run.nfe,
         run.seconds,
         run.report,
-        note=None if labels is None else "one class asked for: low class coverage is expected",
+        note=None if labels is None else say("page.ldm.one_class", lang),
     )
 
     # -----------------------------------------------------------------------------------------
-    st.header("3 · What the guidance scale does")
+    st.header(say("page.ldm.guidance_effect", lang))
     shown_digit = 3 if digit == "all" else int(digit)
     rows, notes = [], []
     for w in (0.0, 1.0, 3.0, 7.0):
@@ -206,13 +222,13 @@ with page_errors():
             if row.report
             else float("nan")
         )
-        notes.append(f"w = {w:g}: confidence {confidence:.2f}")
+        notes.append(say("page.ldm.confidence", lang, w=f"{w:g}", confidence=f"{confidence:.2f}"))
     show_images(
-        torch.cat(rows), f"eight {shown_digit}s per row; " + " · ".join(notes), ncols=8, width=400
+        torch.cat(rows),
+        say("page.ldm.rows", lang, digit=shown_digit, notes=" · ".join(notes)),
+        ncols=8,
+        width=400,
     )
-    st.caption(
-        "Confidence is the digit classifier's mean top probability: guidance makes the "
-        "class clearer and the samples more alike."
-    )
+    st.caption(say("page.ldm.confidence_text", lang))
 
 show_links(route)

@@ -14,8 +14,6 @@ st.markdown(say("overview.intro", lang, site_url=site_base_url() + site_path(lan
 if tiny_mode():
     st.caption(say("overview.tiny", lang))
 
-from demos.registry import METHODS  # noqa: E402  (after the text: torch takes a moment)
-
 for route in ROUTES:
     with st.container(border=True):
         left, right = st.columns([1, 3])
@@ -23,6 +21,7 @@ for route in ROUTES:
             st.page_link(route.script, label=say(f"route.{route.url_path}", lang))
         with right:
             if method_available(route):
-                st.markdown(METHODS[route.method].summary)
+                # the registry's summary (the CLI's words), in the page's language
+                st.markdown(say(f"method.{route.method}.summary", lang))
             else:
                 st.markdown(f":gray[{say('overview.unavailable', lang)}]")

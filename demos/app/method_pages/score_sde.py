@@ -22,9 +22,11 @@ from demos.app.routes import find_route
 from demos.app.runs import real_samples, sample_paths, sample_run
 from demos.app.state import PageControls, page_errors, retrain_button, trained_model
 from demos.app.views import (
+    dataset_labels,
     method_available,
     new_figure,
     plot_field,
+    plot_language,
     plot_paths,
     scatter,
     show_figure,
@@ -41,35 +43,44 @@ st.caption(say("page.score-sde.caption", lang))
 if not method_available(route):
     show_unavailable(route)
 
-# sampler → (registry method, what it is)
+# sampler → (registry method, the message saying what it is)
 SAMPLERS = {
-    "pc": ("score-sde", "VP SDE, predictor–corrector (Euler–Maruyama + 1 Langevin step)"),
-    "ode": ("score-sde-ode", "VP SDE, probability-flow ODE (Heun)"),
-    "langevin": ("ncsn", "VE SDE, NCSN's annealed Langevin dynamics"),
+    "pc": ("score-sde", "page.score-sde.sampler_pc"),
+    "ode": ("score-sde-ode", "page.score-sde.sampler_ode"),
+    "langevin": ("ncsn", "page.score-sde.sampler_langevin"),
 }
 PATHS_SHOWN = 24
 
 with page_errors():
     controls = PageControls(route.url_path)
-    st.sidebar.header("Score SDE")
-    dataset = controls.select(TOY_DATASET, "Data", help="2-D points, so the field can be drawn.")
+    st.sidebar.header(say("route.score-sde", lang))
+    dataset = controls.select(
+        TOY_DATASET,
+        say("control.data", lang),
+        help=say("control.data_help_points", lang),
+        labels=dataset_labels(lang),
+    )
     sampler = controls.select(
         Choice("sampler", tuple(SAMPLERS), "pc"),
-        "Sampler",
-        labels={k: v[1] for k, v in SAMPLERS.items()},
+        say("page.score-sde.sampler", lang),
+        labels={k: say(v[1], lang) for k, v in SAMPLERS.items()},
     )
     method = SAMPLERS[sampler][0]
-    train_steps = controls.number(train_steps_bound(method, dataset), "Training steps")
+    train_steps = controls.number(
+        train_steps_bound(method, dataset), say("control.training_steps", lang)
+    )
     steps = controls.slider(
         STEPS.with_range(default=200),
-        "Steps",
-        help="pc: 2 NFE per step; ode: 2 (Heun); langevin: 1.",
+        say("control.steps", lang),
+        help=say("page.score-sde.steps_help", lang),
     )
     t = controls.slider(
-        Bounded("t", 0.01, 1.0, 0.1, integer=False), "Time t of the field", step=0.01
+        Bounded("t", 0.01, 1.0, 0.1, integer=False), say("control.field_time", lang), step=0.01
     )
-    n = controls.slider(samples_bound(dataset, 2 * steps, default=1000), "Samples")
-    seed = controls.number(SEED, "Seed")
+    n = controls.slider(
+        samples_bound(dataset, 2 * steps, default=1000), say("control.samples", lang)
+    )
+    seed = controls.number(SEED, say("control.seed", lang))
     retrain = retrain_button(route.url_path)
     controls.show_notices()
 
@@ -82,14 +93,11 @@ with page_errors():
     show_models(("", trained))
     sde = sde_of(trained.config)
     data = real_samples(dataset, 2000, seed)
+    in_plots = plot_language(lang)  # the words inside figures
 
     # -----------------------------------------------------------------------------------------
-    st.header("1 · The learned score")
-    st.markdown(
-        r"$s_\theta(x, t) \approx \nabla_x \log p_t(x)$ points towards where noisy data "
-        r"$x_t$ is dense: at large $t$ towards the origin (the prior), at small $t$ "
-        r"towards the data. Trained by denoising score matching (eq. 7)."
-    )
+    st.header(say("page.score-sde.score", lang))
+    st.markdown(say("page.score-sde.score_text", lang))
     axis = torch.linspace(-3, 3, 21)
     xs, ys = torch.meshgrid(axis, axis, indexing="xy")
     grid = torch.stack([xs.flatten(), ys.flatten()], dim=1)  # (441, 2)
@@ -102,13 +110,13 @@ with page_errors():
         )
     fig, (ax,) = new_figure(size=4.2)
     scatter(ax, noisy, None, "", color="0.75", size=1.5)
-    plot_field(ax, grid, field, f"s_θ(x, t = {t:g}) over noisy data x_t (grey)")
+    plot_field(ax, grid, field, say("page.score-sde.field", in_plots, t=f"{t:g}"))
     left, right = st.columns(2)
     show_figure(fig, left)
 
     # -----------------------------------------------------------------------------------------
     with right:
-        st.markdown(f"**Sampling:** {SAMPLERS[sampler][1]}, from noise at t = 1 to t ≈ 0.")
+        st.markdown(say("page.score-sde.sampling", lang, sampler=say(SAMPLERS[sampler][1], lang)))
         shown = SampleOptions(num_samples=PATHS_SHOWN, steps=steps, seed=seed + 1)
         net_times, paths, _ = sample_paths(trained, method, shown)
         with torch.no_grad():  # undo the net's input scaling c_in = 1/√(m² + s²) (VE only)
@@ -118,16 +126,16 @@ with page_errors():
         fig, (ax,) = new_figure(size=4.2)
         scatter(ax, paths[-1], data, "")
         plot_paths(ax, paths, max_states=25)
-        ax.set_title(f"{PATHS_SHOWN} paths, 25 states each (○ noise → ● sample)", fontsize=9)
+        ax.set_title(say("page.score-sde.paths", in_plots, paths=PATHS_SHOWN), fontsize=9)
         show_figure(fig)
 
-    st.header("2 · Samples")
+    st.header(say("page.score-sde.samples", lang))
     options = SampleOptions(num_samples=n, steps=steps, seed=seed)
-    with st.spinner(f"{n} samples × {steps} steps …"):
+    with st.spinner(say("run.spinner", lang, n=n, steps=steps)):
         run = sample_run(trained, method, options)
     left, right = st.columns(2)
     fig, (ax,) = new_figure(size=4.2)
-    scatter(ax, run.samples, data, f"{n} samples over the data (grey)")
+    scatter(ax, run.samples, data, say("page.score-sde.over_data", in_plots, n=n))
     show_figure(fig, left)
     with right:
         show_run(run.nfe, run.seconds, run.report)
