@@ -168,7 +168,7 @@ def test_the_key_families_are_complete() -> None:
 
 
 def test_method_summaries_in_english_are_the_registrys() -> None:
-    """The registry (teaching code, and the CLI's words) keeps its English summary; the app's
+    """The registry (teaching code, streamlit-free) keeps its English summary; the app's
     table repeats it so both languages are looked up alike — and must not drift from it."""
     from demos.registry import METHODS
 

@@ -4,7 +4,7 @@ The same approach as the site (:mod:`kb.site.i18n`): one message table per langu
 ``demos/app/locales/en.yaml`` and ``zh-TW.yaml``, read with the safe loader; pages ask
 :func:`say` instead of writing English themselves — titles, sidebar labels and their help,
 progress, warnings and errors, plot labels, and the methods' summaries
-(``method.<name>.summary``, whose English is the CLI's :attr:`demos.registry.Method.summary`).
+(``method.<name>.summary``, whose English is :attr:`demos.registry.Method.summary`).
 Widgets keep fixed keys, so a label in another language never resets a control. The site's
 "Run the demo" buttons on its zh-TW pages add ``lang=zh-TW`` to the link. A page switch clears
 the query parameters (:class:`demos.app.state.PageControls`), so the language chosen is kept

@@ -21,7 +21,7 @@ for route in ROUTES:
             st.page_link(route.script, label=say(f"route.{route.url_path}", lang))
         with right:
             if method_available(route):
-                # the registry's summary (the CLI's words), in the page's language
+                # demos/registry.py's summary, in the page's language
                 st.markdown(say(f"method.{route.method}.summary", lang))
             else:
                 st.markdown(f":gray[{say('overview.unavailable', lang)}]")
