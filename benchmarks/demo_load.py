@@ -11,15 +11,19 @@ open the page; a session's time runs from ``goto`` to the first sample on screen
 "NFE" metric, which every page shows beside its first samples, with a decoded image) and to
 the end of the page ("Read more:").
 
-1. **Each page, fresh** — a new server and cache per page, one visitor, the page's own defaults
-   (``/ddpm`` … ``/flow-matching``): the server's first run includes importing torch.
-2. **N at once** — a new server and cache, then N sessions (N = 1, 8, 16) open the site's deep
-   link for DDIM (``/ddim?steps=20``, :func:`kb.site.demos.demo_url`) at the same moment. The
-   server's CPU seconds over those visits are recorded; then N sessions open the overview page
-   (no model, no sampling) at once, a floor set by Chromium and Streamlit's own front end on
-   the same 2 cores.
+1. **As kb serve runs it** — a new server and cache, and beside it the warmer ``kb serve``
+   starts (``python -m demos.app.warm``); its time to warm every page is recorded. Then each
+   page is opened once (``/ddpm`` … ``/flow-matching``), each the first visit of that page on
+   this server (its memory caches are empty: the samples come from the run store on disk).
+2. **N at once** — the same kind of warmed server, then N sessions (N = 1, 8, 16) open the
+   site's deep link for DDIM (``/ddim?steps=20``, :func:`kb.site.demos.demo_url`) at the same
+   moment. The server's CPU seconds over those visits are recorded; then N sessions open the
+   overview page (no model, no sampling) at once, a floor set by Chromium and Streamlit's own
+   front end on the same 2 cores.
+3. **Each page, cold** (``--cold``) — as before the warmer existed: a new server and cache per
+   page, no warming, one visitor; the server's first run includes importing torch.
 
-Run:  .venv/bin/python benchmarks/demo_load.py [--visitors 1 8 16] [--no-pages]
+Run:  .venv/bin/python benchmarks/demo_load.py [--visitors 1 8 16] [--no-pages] [--cold]
 Results: benchmarks/results/demo_load.json (with the command, the load average and the date).
 """
 
@@ -56,9 +60,11 @@ PAGE_ERRORS = '[data-testid="stException"], [data-testid="stAlertContentError"]'
 class DemoServer:
     """``streamlit run demos/app/app.py`` on a free port with an empty cache of its own."""
 
-    def __init__(self) -> None:
+    def __init__(self, warm: bool = False) -> None:
         from kb.launch import demo_server, free_port
 
+        self.warm = warm
+        self.warm_seconds: float | None = None
         self.cache = tempfile.TemporaryDirectory(prefix="kb-demo-load-")
         server = demo_server(port=free_port(), site_url="http://127.0.0.1:8000")
         env = {**server.env, "KB_CACHE_DIR": self.cache.name, "KB_DEMO_TINY": ""}
@@ -74,7 +80,25 @@ class DemoServer:
         threading.Thread(target=self.process.stdout.read, daemon=True).start()
         if not wait_until_up(f"{self.url}/_stcore/health", timeout=120):
             raise SystemExit("the demo server did not start")
+        if self.warm:
+            self.warm_seconds = self.run_warmer()
         return self
+
+    def run_warmer(self) -> float:
+        """``kb serve``'s warmer with this server's cache, to its end; its seconds."""
+        import subprocess
+
+        from kb.launch import demo_warmer
+
+        warmer = demo_warmer()
+        started = time.perf_counter()
+        done = subprocess.run(list(warmer.argv), cwd=warmer.cwd, text=True,
+                              capture_output=True,
+                              env={**os.environ, **self.server.env, **warmer.env})
+        if done.returncode != 0:
+            raise SystemExit(f"the warmer failed:\n{done.stdout}\n{done.stderr}")
+        print(done.stdout.strip(), flush=True)
+        return round(time.perf_counter() - started, 1)
 
     def cpu_seconds(self) -> float:
         """CPU time (user + system) the server process has used so far."""
@@ -157,6 +181,21 @@ def summary(sessions: list[dict[str, object]]) -> dict[str, object]:
     }
 
 
+def each_page_warmed() -> dict[str, object]:
+    """One warmed server; each page opened once, one after the other."""
+    from demos.app.routes import ROUTES
+
+    pages: dict[str, object] = {}
+    with DemoServer(warm=True) as server:
+        pages["warmer_seconds"] = server.warm_seconds
+        for route in ROUTES:
+            (session,) = asyncio.run(visitors_at_once(f"{server.url}/{route.url_path}", 1))
+            session["within_target"] = float(session["first_samples_s"]) <= TARGET_S
+            pages[route.url_path] = session
+            print(f"/{route.url_path}: {session}", flush=True)
+    return pages
+
+
 def each_page_fresh() -> dict[str, object]:
     from demos.app.routes import ROUTES
 
@@ -175,7 +214,7 @@ def at_once(counts: list[int]) -> dict[str, object]:
 
     results = {}
     for count in counts:
-        with DemoServer() as server:
+        with DemoServer(warm=True) as server:
             url = demo_url(server.url, "ddim")
             cpu = server.cpu_seconds()
             sessions = asyncio.run(visitors_at_once(url, count))
@@ -196,6 +235,8 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--visitors", type=int, nargs="+", default=[1, 8, 16])
     parser.add_argument("--no-pages", action="store_true", help="skip the page-by-page run")
+    parser.add_argument("--cold", action="store_true",
+                        help="also open each page on a server that was not warmed")
     args = parser.parse_args()
     if not Path(CHROMIUM).exists():
         raise SystemExit(f"{CHROMIUM} is missing (Debian: apt-get install chromium)")
@@ -210,12 +251,15 @@ def main() -> None:
     results: dict[str, object] = {
         "target_first_samples_s": TARGET_S,
         "deep_link": "/ddim?steps=20 (the site's 'Run the demo' button for DDIM)",
-        "cache": "a new empty KB_CACHE_DIR per server",
+        "cache": "a new empty KB_CACHE_DIR per server, then (but for 'each_page_cold') "
+                 "kb serve's warmer run to its end before the first visit",
         "every_page_default_model_shipped": shipped,
         "omp_wait_policy": os.environ.get("OMP_WAIT_POLICY", "PASSIVE (kb.launch default)"),
     }
     if not args.no_pages:
-        results["each_page_fresh"] = each_page_fresh()
+        results["each_page_warmed"] = each_page_warmed()
+    if args.cold:
+        results["each_page_cold"] = each_page_fresh()
     results["same_deep_link_at_once"] = at_once(args.visitors)
     path = write_results("demo_load", results, started)
     print(path.read_text())
