@@ -369,10 +369,11 @@ def test_bad_setting_is_a_clear_error(catalog: Path, kb_cli, monkeypatch) -> Non
     assert ApiSettings().arxiv_delay == 3.0
 
 
-@pytest.mark.parametrize("command", [["add"], ["refresh"], ["cites"], ["cites", "fetch"]])
+@pytest.mark.parametrize("command", [["add"], ["refresh"], ["cites"], ["cites", "fetch"],
+                                     ["cites", "match"], ["results"]])
 def test_every_command_help_has_an_example(command: list[str], kb_cli) -> None:
     code, out, err = kb_cli(*command, "--help")
-    assert code == 0 and "Example:" in out
+    assert code == 0 and ("Example:" in out or "Examples:" in out)
 
 
 def test_cli_import_does_not_load_arxiv_or_requests() -> None:

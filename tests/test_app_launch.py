@@ -125,9 +125,9 @@ def test_a_one_shot_job_ending_stops_nothing():
     """kb serve's warmer ends when the demo pages are warm (or fails): the servers go on."""
     supervisor = start_supervisor(b_env="EXIT_AFTER=1,EXIT_CODE=3,ONE_SHOT=1")
     pids, _ = read_pids(supervisor)
-    time.sleep(2.5)
+    assert wait_gone([pids[2]], timeout=30) == []  # beta's own process ended …
+    time.sleep(1.0)  # … and the supervisor had time to notice
     assert supervisor.poll() is None and alive(pids[0])  # alpha still serves
-    assert not alive(pids[2])  # beta's own process ended
     supervisor.send_signal(signal.SIGINT)
     rest, _ = supervisor.communicate(timeout=20)
     assert supervisor.returncode == 0 and "beta exited" not in rest

@@ -153,7 +153,8 @@ def test_entry_pages_stay_out_of_the_sidebar(fixture_site: Path) -> None:
     assert "ddim/" in primary_nav("methods")  # and the Methods tab the method pages
     html = (fixture_site / "timeline/index.html").read_text(encoding="utf-8")
     tabs = re.findall(r'class="md-tabs__link[^"]*">\s*([^<]+?)\s*<', html)
-    assert tabs == ["Home", "Topics", "Methods", "Timeline", "Graph", "Catalog", "Guide"]
+    assert tabs == ["Home", "Topics", "Methods", "Timeline", "Graph", "Results", "Catalog",
+                    "Guide"]
 
 
 def test_tags_index_lists_entries_by_tag(fixture_site: Path) -> None:

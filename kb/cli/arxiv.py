@@ -152,6 +152,11 @@ def match(entry_id: str, reference_list, source: str, catalog_path: str,  # noqa
     Each catalog entry found is printed with the reference that named it, to check. With
     --write the entry's cites become exactly these (the others are dropped) and --source
     joins sources.references: its cites are then verified.
+
+    \b
+    Example:
+      kb cites match song-2020-denoising refs.txt --source https://arxiv.org/html/2010.02502v4
+      pbpaste | kb cites match ho-2020-denoising - --source https://arxiv.org/abs/2006.11239
     """
     from kb.ingest.cites_from_list import match_reference_list
 

@@ -104,22 +104,25 @@ def _draw(ax, series: Sequence[Series], text: AxisText, log_y: bool) -> None:  #
 def _label_column(fig, ax, series: Sequence[Series]) -> None:  # noqa: ANN001
     """Every series' label in a column right of the plot, in the order of their points'
     heights, each joined to its fewest-NFE point by a thin line: no label covers another."""
+    from matplotlib.lines import Line2D
+
+    to_figure = ax.transData + fig.transFigure.inverted()
     anchors = []
     for index, one in enumerate(series):
         nfe, value = min(one.points)
-        _, y = fig.transFigure.inverted().transform(ax.transData.transform((nfe, value)))
-        anchors.append((y, index, nfe, value))
+        x, y = to_figure.transform((nfe, value))
+        anchors.append((y, x, index))
     anchors.sort(reverse=True)
     top, bottom = 0.97, 0.03
     step = (top - bottom) / max(len(anchors) - 1, 1)
-    for rank, (_, index, nfe, value) in enumerate(anchors):
+    column = PLOT_SHARE + 0.02
+    for rank, (y0, x0, index) in enumerate(anchors):
         colour = f"C{index % 10}"
         y = top - rank * step if len(anchors) > 1 else 0.5
-        ax.annotate(plain_text(_shortened(series[index].label)), (nfe, value), xycoords="data",
-                    xytext=(PLOT_SHARE + 0.02, y), textcoords="figure fraction",
-                    fontsize=6.5, color=colour, va="center", annotation_clip=False,
-                    arrowprops={"arrowstyle": "-", "linewidth": 0.4, "color": colour,
-                                "alpha": 0.6, "shrinkA": 0, "shrinkB": 2})
+        fig.add_artist(Line2D([x0, column - 0.005], [y0, y], transform=fig.transFigure,
+                              linewidth=0.4, color=colour, alpha=0.6))
+        fig.text(column, y, plain_text(_shortened(series[index].label)), fontsize=6.5,
+                 color=colour, va="center")
 
 
 def _shortened(label: str, limit: int = LABEL_CHARS) -> str:

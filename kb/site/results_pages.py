@@ -22,6 +22,7 @@ from kb.site.urls import RESULTS_INDEX, results_src
 
 COLUMNS = ("paper", "year", "value", "nfe", "setting", "source")
 NUMERIC = ("year", "value", "nfe")
+MIN_POINTS_TO_PLOT = 2  # one point is no curve: the table says it as well
 SPREAD_FOR_LOG_Y = 30  # the worst value 30× the best: a linear axis would flatten the rest
 
 
@@ -70,7 +71,7 @@ def render_results_page(ctx: SiteContext, dataset: str, metric: str,
              block(f'<p class="kb-byline">{esc(about_dataset.description if about_dataset else "")}'
                    f" {esc(metric)}: {esc(better)}. "
                    f"{link(ctx.href(src, RESULTS_INDEX), ctx.t('results.all'))}</p>")]
-    if plotted:
+    if len(plotted) >= MIN_POINTS_TO_PLOT:
         text = AxisText(x=ctx.t("results.x_axis"), y=f"{metric} ({better})")
         values = [row.value for row in plotted]
         spread = min(values) > 0 and max(values) / min(values) > SPREAD_FOR_LOG_Y

@@ -79,7 +79,7 @@ def test_tabs_badges_links_and_search_pass_the_accessibility_checks(visit, prefi
     visit.open(prefix + DDIM)
     page = visit.page
     tabs = page.locator(".md-tabs__link")
-    assert tabs.count() == 7
+    assert tabs.count() == 8
     for index in range(tabs.count()):
         assert contrast(tabs.nth(index).evaluate(DRAWN_COLOURS)) >= 4.5
     badges = page.locator(".kb-badge")

@@ -25,7 +25,7 @@ def test_home_loads_cleanly_and_offline(visit) -> None:
     assert page.title() == "diffusion-kb"
     assert page.locator(".kb-topic-map a", has_text="Fast sampling and distillation").count() == 1
     assert page.locator(".md-tabs__link").all_inner_texts() == [
-        "Home", "Topics", "Methods", "Timeline", "Graph", "Catalog", "Guide"]
+        "Home", "Topics", "Methods", "Timeline", "Graph", "Results", "Catalog", "Guide"]
     visit.assert_clean()
 
 
