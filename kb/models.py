@@ -11,7 +11,15 @@ import datetime as dt
 import re
 from typing import Annotated, Literal
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationInfo,
+    field_validator,
+    model_validator,
+)
 from pydantic_core import PydanticCustomError
 
 KINDS = ("paper", "survey", "tutorial", "book", "repo", "system", "list", "method")
@@ -99,27 +107,17 @@ class Result(BaseModel):
     source: str = Field(min_length=1, description="Where in the paper: Abstract, Table 1, "
                         "Fig. 3, or the official repository's README table.")
 
-    @field_validator("dataset")
+    @field_validator("dataset", "metric")
     @classmethod
-    def _known_dataset(cls, value: str) -> str:
+    def _known_name(cls, value: str, info: ValidationInfo) -> str:
         from kb.results.vocabulary import vocabulary
 
-        found = vocabulary().dataset(value)
+        found = vocabulary().canonical(info.field_name, value)
         if found is None:
-            raise PydanticCustomError("dataset", "unknown dataset '{value}' (the datasets are "
-                                      "listed in kb/results/vocabulary.yaml)", {"value": value})
-        return found.name
-
-    @field_validator("metric")
-    @classmethod
-    def _known_metric(cls, value: str) -> str:
-        from kb.results.vocabulary import vocabulary
-
-        found = vocabulary().metric(value)
-        if found is None:
-            raise PydanticCustomError("metric", "unknown metric '{value}' (the metrics are "
-                                      "listed in kb/results/vocabulary.yaml)", {"value": value})
-        return found.name
+            raise PydanticCustomError(
+                info.field_name, "unknown {what} '{value}' (the {what}s are listed in "
+                "kb/results/vocabulary.yaml)", {"what": info.field_name, "value": value})
+        return found
 
     @model_validator(mode="after")
     def _value_in_range(self) -> Result:

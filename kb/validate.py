@@ -47,8 +47,7 @@ _ITEM_FIELDS = {"results": tuple(Result.model_fields)}
 def _names_of(code: str) -> list[str]:
     from kb.results.vocabulary import vocabulary
 
-    vocab = vocabulary()
-    return [d.name for d in vocab.datasets] if code == "E112" else [m.name for m in vocab.metrics]
+    return vocabulary().names("dataset" if code == "E112" else "metric")
 
 
 def _report_validation_error(exc: ValidationError, parsed: ParsedFile, fields: tuple[str, ...],

@@ -69,25 +69,25 @@ def select(rows: Iterable[ResultRow], *, dataset: str | None = None, metric: str
     ``dataset`` and ``metric`` may be aliases ("cifar10", "fid"); an unknown name is an error
     that lists the known ones. ``max_nfe`` keeps rows whose NFE is known and at most that.
     """
-    vocab = vocabulary()
-    if dataset is not None:
-        known = vocab.dataset(dataset)
-        if known is None:
-            names = ", ".join(d.name for d in vocab.datasets)
-            raise KbError(f"unknown dataset '{dataset}' (datasets: {names})", code="E112")
-        dataset = known.name
-    if metric is not None:
-        found = vocab.metric(metric)
-        if found is None:
-            names = ", ".join(m.name for m in vocab.metrics)
-            raise KbError(f"unknown metric '{metric}' (metrics: {names})", code="E113")
-        metric = found.name
+    dataset = None if dataset is None else _canonical("dataset", dataset)
+    metric = None if metric is None else _canonical("metric", metric)
     kept = [row for row in rows
             if (dataset is None or row.dataset == dataset)
             and (metric is None or row.metric == metric)
             and (entries is None or row.entry in entries)
             and (max_nfe is None or (row.nfe is not None and row.nfe <= max_nfe))]
     return sorted(kept, key=_ranking)
+
+
+def _canonical(what: str, name: str) -> str:
+    """The canonical name of a dataset or metric a person typed; an unknown one is E112 or
+    E113, listing the known names."""
+    vocab = vocabulary()
+    found = vocab.canonical(what, name)
+    if found is None:
+        raise KbError(f"unknown {what} '{name}' ({what}s: {', '.join(vocab.names(what))})",
+                      code="E112" if what == "dataset" else "E113")
+    return found
 
 
 def _ranking(row: ResultRow) -> tuple:

@@ -64,6 +64,15 @@ class Vocabulary:
         """The metric ``name`` stands for (its name or an alias, any case), or None."""
         return self._metric_keys.get(_key(name))
 
+    def canonical(self, what: str, name: str) -> str | None:
+        """The canonical name of the ``"dataset"`` or ``"metric"`` called ``name``, or None."""
+        found = self.dataset(name) if what == "dataset" else self.metric(name)
+        return found.name if found is not None else None
+
+    def names(self, what: str) -> list[str]:
+        """Every canonical name of ``"dataset"`` or ``"metric"``, in the file's order."""
+        return [thing.name for thing in (self.datasets if what == "dataset" else self.metrics)]
+
 
 def _key(name: str) -> str:
     """Case, spacing and ``×``/``x`` do not tell names apart."""
