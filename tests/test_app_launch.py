@@ -124,10 +124,12 @@ def test_when_one_server_dies_the_other_is_stopped():
 def test_a_one_shot_job_ending_stops_nothing():
     """kb serve's warmer ends when the demo pages are warm (or fails): the servers go on."""
     supervisor = start_supervisor(b_env="EXIT_AFTER=1,EXIT_CODE=3,ONE_SHOT=1")
-    pids, _ = read_pids(supervisor)
-    assert wait_gone([pids[2]], timeout=30) == []  # beta's own process ended …
+    pids, lines = read_pids(supervisor)
+    by_name = {line.split("]")[0].lstrip("["): [int(p) for p in line.split("pids ")[1].split()]
+               for line in lines if "pids " in line}
+    assert wait_gone(by_name["beta"][:1], timeout=30) == []  # beta's own process ended …
     time.sleep(1.0)  # … and the supervisor had time to notice
-    assert supervisor.poll() is None and alive(pids[0])  # alpha still serves
+    assert supervisor.poll() is None and alive(by_name["alpha"][0])  # alpha still serves
     supervisor.send_signal(signal.SIGINT)
     rest, _ = supervisor.communicate(timeout=20)
     assert supervisor.returncode == 0 and "beta exited" not in rest
