@@ -93,10 +93,34 @@ class Catalog:
             found.append((entry, parsed))
         if cache:
             cache.save()
-        kept = check_across(found, set(self.topics))
+        kept, across = self._check_across(found, parsed_files, use_cache)
         self.entries = {e.id: e for e in kept}
         self.sources = {e.id: p for e, p in found if e.id in self.entries}
-        self.diagnostics = [d for p in parsed_files for d in p.diagnostics]
+        self.diagnostics = [d for p in parsed_files for d in p.diagnostics] + across
+
+    def _check_across(self, found: list[tuple[Entry, ParsedFile]],
+                      parsed_files: list[ParsedFile], use_cache: bool
+                      ) -> tuple[list[Entry], list[Diagnostic]]:
+        """The rules across files (:func:`kb.validate.check_across`): the entries kept and
+        the diagnostics, reused from the last run while no file has changed."""
+        from kb.across_cache import AcrossCache, fingerprint
+
+        store = AcrossCache.for_catalog(self.root) if use_cache else AcrossCache(None)
+        stamp = fingerprint(p.path for p in parsed_files) if store.file is not None else None
+        stored = store.load(stamp)
+        if stored is not None:  # the same files as last time: the same verdict
+            dropped, diagnostics = stored
+            return [e for i, (e, _) in enumerate(found) if i not in dropped], diagnostics
+        before = [len(p.diagnostics) for p in parsed_files]
+        kept = check_across(found, set(self.topics))
+        diagnostics = []
+        for parsed, count in zip(parsed_files, before, strict=True):
+            diagnostics += parsed.diagnostics[count:]
+            del parsed.diagnostics[count:]
+        kept_ids = {id(e) for e in kept}
+        store.save(stamp, {i for i, (e, _) in enumerate(found) if id(e) not in kept_ids},
+                   diagnostics)
+        return kept, diagnostics
 
     # -- access -----------------------------------------------------------------------------
 
