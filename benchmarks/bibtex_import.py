@@ -18,7 +18,6 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import platform
 import re
 import resource
 import subprocess
@@ -26,6 +25,8 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+
+from report_file import machine, now, write_report
 
 IRIDIA = Path(__file__).parent / "data" / "iridia"
 ORDER = ("abbrev", "journals", "authors", "articles", "biblio", "crossref")
@@ -97,12 +98,10 @@ def main() -> None:
         "results": {"best_wall_s": best, "best_cpu_s": min(run["cpu_s"] for run in runs),
                     "peak_rss_mb": round(peak_mb, 1), "runs": runs},
         "met": {"wall": best <= 10.0, "memory": peak_mb < 500},
-        "machine": {"cpus": os.cpu_count(), "loadavg_1m": round(os.getloadavg()[0], 2),
-                    "python": platform.python_version(), "platform": platform.platform()},
-        "when": time.strftime("%Y-%m-%d %H:%M:%S"),
+        "machine": machine(),
+        "when": now(),
     }
-    args.out.parent.mkdir(parents=True, exist_ok=True)
-    args.out.write_text(json.dumps(report, indent=2, ensure_ascii=False) + "\n")
+    write_report(args.out, report)
     print(json.dumps(report, indent=2, ensure_ascii=False))
 
 

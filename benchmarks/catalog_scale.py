@@ -12,13 +12,14 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import platform
 import random
 import subprocess
 import sys
 import tempfile
 import time
 from pathlib import Path
+
+from report_file import machine, now, write_report
 
 RESULTS = Path(__file__).parent / "results" / "catalog_scale.json"
 WORDS = ("diffusion denoising score flow matching latent consistency distillation guidance "
@@ -114,12 +115,10 @@ def main() -> None:
         "results": results,
         "met": {"validate": results["validate_warm"]["best_s"] <= 3.0,
                 "query": results["query_warm"]["best_s"] <= 1.0},
-        "machine": {"cpus": os.cpu_count(), "loadavg_1m": round(os.getloadavg()[0], 2),
-                    "python": platform.python_version(), "platform": platform.platform()},
-        "when": time.strftime("%Y-%m-%d %H:%M:%S"),
+        "machine": machine(),
+        "when": now(),
     }
-    args.out.parent.mkdir(parents=True, exist_ok=True)
-    args.out.write_text(json.dumps(report, indent=2, ensure_ascii=False) + "\n")
+    write_report(args.out, report)
     print(json.dumps(report, indent=2, ensure_ascii=False))
 
 

@@ -20,12 +20,13 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import platform
 import random
 import sys
 import tempfile
 import time
 from pathlib import Path
+
+from report_file import machine, now, write_report
 
 REPO = Path(__file__).resolve().parent.parent
 RESULTS = Path(__file__).parent / "results" / "discover_speed.json"
@@ -90,12 +91,10 @@ def main() -> None:
         "cannot_tell_apart": "on a shared machine wall time includes waiting for a core; CPU "
                              "time is what the ranking itself costs. Synthetic texts use 25 "
                              "words, so their tf-idf rows are denser than real abstracts'.",
-        "machine": {"cpus": os.cpu_count(), "loadavg_1m": round(os.getloadavg()[0], 2),
-                    "python": platform.python_version(), "platform": platform.platform()},
-        "when": time.strftime("%Y-%m-%d %H:%M:%S"),
+        "machine": machine(),
+        "when": now(),
     }
-    args.out.parent.mkdir(parents=True, exist_ok=True)
-    args.out.write_text(json.dumps(report, indent=2) + "\n", encoding="utf-8")
+    write_report(args.out, report)
     print(json.dumps(report["results"], indent=2), file=sys.stderr)
 
 

@@ -19,12 +19,11 @@ Run:  python benchmarks/discover_topics.py
 from __future__ import annotations
 
 import json
-import os
-import platform
 import sys
-import time
 from collections import Counter
 from pathlib import Path
+
+from report_file import machine, now, write_report
 
 REPO = Path(__file__).resolve().parent.parent
 RESULTS = Path(__file__).parent / "results" / "discover_topics.json"
@@ -90,12 +89,10 @@ def main() -> None:
                          "some_shown_guess_is_a_topic": round(shown, 3)},
         "one_vs_rest_logistic_5_fold": {"top_guess_is_a_topic": round(one_vs_rest(entries), 3)},
         "entries_per_topic": dict(sizes.most_common()),
-        "machine": {"cpus": os.cpu_count(), "loadavg_1m": round(os.getloadavg()[0], 2),
-                    "python": platform.python_version(), "platform": platform.platform()},
-        "when": time.strftime("%Y-%m-%d %H:%M:%S"),
+        "machine": machine(),
+        "when": now(),
     }
-    RESULTS.parent.mkdir(parents=True, exist_ok=True)
-    RESULTS.write_text(json.dumps(report, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+    write_report(RESULTS, report)
     print(json.dumps({k: v for k, v in report.items() if k != "entries_per_topic"}, indent=2),
           file=sys.stderr)
 
