@@ -20,7 +20,7 @@ from dataclasses import asdict
 from pathlib import Path
 
 from kb.errors import Diagnostic
-from kb.parse_cache import cache_dir
+from kb.parse_cache import catalog_cache_file
 
 VERSION = 1
 
@@ -65,10 +65,7 @@ class AcrossCache:
 
     @classmethod
     def for_catalog(cls, root: Path) -> AcrossCache:
-        if os.environ.get("KB_NO_CACHE"):
-            return cls(None)
-        key = hashlib.sha1(str(root.resolve()).encode()).hexdigest()[:16]
-        return cls(cache_dir() / "parsed" / f"across-{key}.json")
+        return cls(catalog_cache_file(root, "across"))
 
     def load(self, stamp: str | None) -> tuple[set[int], list[Diagnostic]] | None:
         """``(dropped places, diagnostics)`` stored under ``stamp``, or None."""

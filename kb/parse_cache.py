@@ -37,6 +37,15 @@ def cache_dir() -> Path:
     return Path(user_cache_dir("diffusion-kb"))
 
 
+def catalog_cache_file(root: Path, kind: str) -> Path | None:
+    """``<cache>/parsed/<kind>-<hash of the catalog's path>.json``; None under
+    ``KB_NO_CACHE``. One file per catalog directory and kind of cache."""
+    if os.environ.get("KB_NO_CACHE"):
+        return None
+    key = hashlib.sha1(str(root.resolve()).encode()).hexdigest()[:16]
+    return cache_dir() / "parsed" / f"{kind}-{key}.json"
+
+
 class ParseCache:
     """Parsed data and positions of the files of one catalog directory."""
 
@@ -55,10 +64,7 @@ class ParseCache:
 
     @classmethod
     def for_catalog(cls, root: Path) -> ParseCache:
-        if os.environ.get("KB_NO_CACHE"):
-            return cls(None)
-        key = hashlib.sha1(str(root.resolve()).encode()).hexdigest()[:16]
-        return cls(cache_dir() / "parsed" / f"catalog-{key}.json")
+        return cls(catalog_cache_file(root, "catalog"))
 
     def load(self, path: Path) -> ParsedFile:
         """The parsed file, from the cache when its mtime and size are unchanged."""
