@@ -21,6 +21,7 @@ from kb.site.settings import SiteSettings
 
 if TYPE_CHECKING:
     from kb.graph import CitationGraph, Related
+    from kb.results.rows import ResultRow
 
 
 @dataclass
@@ -124,6 +125,15 @@ class SiteContext:
         return self._memo[key]
 
     # -- the topic tree ---------------------------------------------------------------------
+
+    @cached_property
+    def result_groups(self) -> dict[tuple[str, str], list[ResultRow]]:
+        """Every reported result by (dataset, metric), best first (:mod:`kb.results.rows`);
+        made once for the navigation and the Results pages (and, like the graph, kept for
+        the other language when made before :meth:`in_language`)."""
+        from kb.results.rows import groups, result_rows
+
+        return groups(result_rows(self.catalog.entries))
 
     @cached_property
     def topic_children(self) -> dict[str | None, list[str]]:

@@ -12,7 +12,6 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from kb.models import KINDS
-from kb.results.rows import groups, result_rows
 from kb.site import urls
 from kb.site.context import SiteContext
 from kb.site.html import esc
@@ -58,7 +57,7 @@ def _topic_items(ctx: SiteContext, parent: str | None) -> list[NavItem]:
 def _results_items(ctx: SiteContext, name: Callable[[str], str]) -> list[NavItem]:
     """The Results tab (when the catalog has reported results): overview, then a page per
     dataset and metric."""
-    grouped = groups(result_rows(ctx.catalog.entries))
+    grouped = ctx.result_groups
     if not grouped:
         return []
     pages = [{esc(ctx.t("results.page_title", metric=metric, dataset=dataset)):

@@ -28,7 +28,7 @@ SPREAD_FOR_LOG_Y = 30  # the worst value 30× the best: a linear axis would flat
 
 def results_files(ctx: SiteContext) -> dict[str, str]:
     """The overview and every dataset-and-metric page, when the catalog has results."""
-    grouped = groups(result_rows(ctx.catalog.entries))
+    grouped = ctx.result_groups
     if not grouped:
         return {}
     files = {RESULTS_INDEX: render_results_index(ctx, grouped)}
