@@ -29,12 +29,15 @@ TIMEOUT_S = 600.0
 
 
 def visits(routes: Sequence[Route]) -> Iterator[tuple[Route, dict[str, str]]]:
-    """Each page with no query, then with the site's deep link to it (when that differs)."""
-    from kb.site.demos import DEFAULT_STEPS, FALLBACK_STEPS
+    """Each page with no query, then with the query of the site's "Run the demo" link to it
+    (:func:`kb.site.demos.demo_url`)."""
+    from urllib.parse import parse_qsl, urlsplit
+
+    from kb.site.demos import demo_url
 
     for route in routes:
         yield route, {}
-        yield route, {"steps": str(DEFAULT_STEPS.get(route.url_path, FALLBACK_STEPS))}
+        yield route, dict(parse_qsl(urlsplit(demo_url("", route.url_path)).query))
 
 
 def warm_page(route: Route, query: dict[str, str]) -> float:
@@ -66,12 +69,13 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"error: no demo page {', '.join(sorted(unknown))}", file=sys.stderr)
         return 2
     import logging
+    from urllib.parse import urlencode
 
     logging.getLogger("streamlit").setLevel(logging.ERROR)  # bare-mode chatter, per page
     started = time.perf_counter()
     failed = 0
     for route, query in visits(routes):
-        where = f"/{route.url_path}" + (f"?steps={query['steps']}" if query else "")
+        where = f"/{route.url_path}" + (f"?{urlencode(query)}" if query else "")
         try:
             seconds = warm_page(route, query)
         except Exception as exc:  # noqa: BLE001 - one page failing does not stop the rest
