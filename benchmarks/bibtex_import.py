@@ -26,8 +26,6 @@ import tempfile
 import time
 from pathlib import Path
 
-from report_file import machine, now, write_report
-
 IRIDIA = Path(__file__).parent / "data" / "iridia"
 ORDER = ("abbrev", "journals", "authors", "articles", "biblio", "crossref")
 RESULTS = Path(__file__).parent / "results" / "bibtex_import.json"
@@ -73,6 +71,8 @@ def run_import(bib: Path, catalog: Path) -> dict:
 
 
 def main() -> None:
+    from report_file import machine, now, write_report  # beside this file
+
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--records", type=int, default=4000)
     parser.add_argument("--repeat", type=int, default=3)

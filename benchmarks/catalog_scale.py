@@ -19,8 +19,6 @@ import tempfile
 import time
 from pathlib import Path
 
-from report_file import machine, now, write_report
-
 RESULTS = Path(__file__).parent / "results" / "catalog_scale.json"
 WORDS = ("diffusion denoising score flow matching latent consistency distillation guidance "
          "sampling image video text model generative probabilistic implicit stochastic "
@@ -78,6 +76,8 @@ def time_command(args: list[str], env: dict[str, str], repeat: int,
 
 
 def main() -> None:
+    from report_file import machine, now, write_report  # beside this file
+
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--entries", type=int, default=10_000)
     parser.add_argument("--repeat", type=int, default=3)

@@ -26,8 +26,6 @@ import tempfile
 import time
 from pathlib import Path
 
-from report_file import machine, now, write_report
-
 REPO = Path(__file__).resolve().parent.parent
 RESULTS = Path(__file__).parent / "results" / "discover_speed.json"
 TARGET_S = 5.0
@@ -47,6 +45,8 @@ def timed(function, repeat: int) -> dict:
 
 
 def main() -> None:
+    from report_file import machine, now, write_report  # beside this file
+
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--entries", type=int, default=10_000)
     parser.add_argument("--papers", type=int, default=2_000)

@@ -23,8 +23,6 @@ import sys
 from collections import Counter
 from pathlib import Path
 
-from report_file import machine, now, write_report
-
 REPO = Path(__file__).resolve().parent.parent
 RESULTS = Path(__file__).parent / "results" / "discover_topics.json"
 
@@ -73,6 +71,8 @@ def one_vs_rest(entries) -> float:
 
 
 def main() -> None:
+    from report_file import machine, now, write_report  # beside this file
+
     sys.path.insert(0, str(REPO))
     from kb.catalog import Catalog
 
