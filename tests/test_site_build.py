@@ -362,3 +362,69 @@ def test_each_language_has_its_own_timeline_plot(fixture_site: Path) -> None:
     assert "<!-- 論文 -->" in chinese and "<!-- entries -->" not in chinese
     page = (fixture_site / "zh-TW" / "timeline" / "index.html").read_text(encoding="utf-8")
     assert 'src="../assets/generated/entries-per-year.svg"' in page  # /zh-TW/assets/…
+
+
+# -- what each page loads -------------------------------------------------------------------
+
+def _scripts(page: str) -> list[str]:
+    return re.findall(r'<script defer src="([^"]+)"></script>', page)
+
+
+def _read(site: Path, page: str) -> str:
+    return (site / page).read_text(encoding="utf-8")
+
+
+def test_each_page_loads_only_the_scripts_and_styles_it_uses(fixture_site: Path) -> None:
+    home = _read(fixture_site, "index.html")
+    assert _scripts(home) == []
+    assert "katex" not in home and "cytoscape" not in home
+    entry = _read(fixture_site, "entries/song-2020-denoising/index.html")
+    assert _scripts(entry) == ["../../assets/vendor/cytoscape/cytoscape.min.js",
+                               "../../assets/javascripts/graph.js",
+                               "../../assets/javascripts/copy.js"]
+    assert "katex.min.css" not in entry  # no maths on it
+    timeline = _read(fixture_site, "timeline/index.html")
+    assert _scripts(timeline) == ["../assets/javascripts/timeline.js"]
+    # The graph page fetches Cytoscape itself once it has loaded (graph-page.js).
+    graph = _read(fixture_site, "graph/index.html")
+    assert _scripts(graph) == ["../assets/javascripts/graph.js",
+                               "../assets/javascripts/graph-page.js"]
+    cytoscape = re.search(r'data-kb-cytoscape="([^"]+)"', graph).group(1)
+    assert (fixture_site / "graph" / cytoscape).resolve().is_file()
+    # Every script but Material's own bundle is deferred: none holds up the first paint.
+    blocking = re.findall(r'<script src="([^"]+)"', entry)
+    assert len(blocking) == 1 and "/javascripts/bundle." in blocking[0]
+
+
+def test_maths_is_typeset_at_build_time_and_katex_js_is_not_shipped(fixture_site: Path) -> None:
+    method = _read(fixture_site, "methods/ddim/index.html")
+    assert method.count('<div class="arithmatex kb-equation"><span class="katex-display">') == 2
+    summary = method.split('class="kb-summary"')[1].split("</div>")[0]
+    assert '<span class="arithmatex"><span class="katex">' in summary  # $\eta = 0$
+    assert 'class="katex-error"' not in method
+    assert '<link rel="stylesheet" href="../../assets/vendor/katex/katex.min.css">' in method
+    assert re.search(r'<link rel="preload" href="[^"]*KaTeX_Main-Regular\.woff2" as="font"',
+                     method)
+    assert "katex.min.js" not in method and "math.js" not in method
+    assert not list(fixture_site.rglob("katex.min.js"))  # only the build runs it
+    assert (fixture_site / "assets/vendor/katex/fonts/KaTeX_Main-Regular.woff2").is_file()
+    chinese = _read(fixture_site, "zh-TW/methods/ddim/index.html")
+    assert chinese.count('<span class="katex-display">') == 2
+
+
+def test_search_keeps_the_latex_not_katexs_glyphs(fixture_site: Path) -> None:
+    index = json.loads((fixture_site / "search/search_index.json").read_text(encoding="utf-8"))
+    ddim = " ".join(doc["text"] for doc in index["docs"]
+                    if doc["location"].startswith("methods/ddim/"))
+    assert "\\(\\eta = 0\\)" in ddim
+    assert "katex" not in ddim
+
+
+def test_the_graph_page_holds_its_picture(fixture_site: Path) -> None:
+    graph = _read(fixture_site, "graph/index.html")
+    data = json.loads((fixture_site / "assets/data/graph.json").read_text(encoding="utf-8"))
+    svg = re.search(r'<svg class="kb-graph-preview"[^>]*>.*?</svg>', graph, re.S).group(0)
+    assert 'aria-hidden="true"' in svg
+    arcs = re.findall(r"a[\d.]+ [\d.]+ 0 1 0 -?[\d.]+ 0", svg)  # two per node
+    assert len(arcs) == 2 * len(data["nodes"])
+    assert data["fit"] == {"margin": 13.0, "padding": 30}

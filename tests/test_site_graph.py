@@ -181,7 +181,7 @@ def test_graph_json_is_safe_to_embed(ctx: SiteContext) -> None:
 
 
 def test_graph_page_offers_layouts_and_filters_escaped(ctx: SiteContext) -> None:
-    page = render_graph_page(ctx)
+    page = render_graph_page(ctx, full_graph_data(ctx))
     layouts = re.findall(r'<option value="([a-z]+)"( selected)?>', page.split("kb-graph-kind")[0])
     assert [value for value, _ in layouts] == ["timeline", "citations", "topics", "network"]
     assert dict(layouts)["timeline"] == " selected"

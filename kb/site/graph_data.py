@@ -29,6 +29,7 @@ from kb.site.graph_layouts import (
     citation_bands,
     topic_blocks,
 )
+from kb.site.graph_preview import FIT_MARGIN, FIT_PADDING_PX
 from kb.site.lineage import short_label
 
 NEIGHBOURHOOD_LIMIT = 40
@@ -39,6 +40,14 @@ LAYOUT_SEED = 7
 def node_data(entry: Entry, url: str) -> dict[str, object]:
     return {"id": entry.id, "label": short_label(entry), "title": entry.title,
             "kind": entry.kind, "year": entry.year, "url": url}
+
+
+def edge_data(ctx: SiteContext, source: str, target: str, kind: str) -> dict[str, object]:
+    """An edge for graph.js; ``verified`` says whether a cite (or a survey's review) was read
+    from the citing entry's reference list, and is null on the edges that are not cites
+    (builds on, introduces), which are drawn solid."""
+    verified = ctx.graph.is_verified(source, target, kind) if kind in VERIFIABLE_EDGES else None
+    return {"source": source, "target": target, "type": kind, "verified": verified}
 
 
 DEFAULT_LAYOUT = "timeline"
@@ -83,13 +92,12 @@ def full_graph_data(ctx: SiteContext) -> dict[str, object]:
         node["positions"]["network"] = list(force[entry.id])
         node["x"], node["y"] = node["positions"][DEFAULT_LAYOUT]
         nodes.append(node)
-    verified = ctx.graph.is_verified
     return {"nodes": nodes,
-            "edges": [{"source": s, "target": t, "type": kind,
-                       "verified": kind in VERIFIABLE_EDGES and verified(s, t, kind)}
-                      for s, t, kind in edges],
+            "edges": [edge_data(ctx, s, t, kind) for s, t, kind in edges],
             "layouts": {name: layout.axes() for name, layout in layouts.items()},
-            "default_layout": DEFAULT_LAYOUT}
+            "default_layout": DEFAULT_LAYOUT,
+            # how graph-page.js fits nodes into view, as the build-time picture does
+            "fit": {"margin": FIT_MARGIN, "padding": FIT_PADDING_PX}}
 
 
 def readable_layouts(ctx: SiteContext, entries: list[Entry], cited_by: dict[str, int]
@@ -211,8 +219,6 @@ def neighbourhood_data(ctx: SiteContext, src: str, entry: Entry) -> dict[str, ob
     shown = {entry.id, *neighbours}
     nodes = [dict(node_data(ctx.catalog.entries[i], ctx.entry_href(src, ctx.catalog.entries[i])),
                   self=i == entry.id) for i in [entry.id, *neighbours]]
-    verified = ctx.graph.is_verified
     return {"nodes": nodes,
-            "edges": [{"source": s, "target": t, "type": kind,
-                       "verified": kind in VERIFIABLE_EDGES and verified(s, t, kind)}
-                      for s, t, kind in edges if s in shown and t in shown]}
+            "edges": [edge_data(ctx, s, t, kind) for s, t, kind in edges
+                      if s in shown and t in shown]}

@@ -18,7 +18,9 @@ from kb.site import urls
 from kb.site.context import SiteContext
 from kb.site.fragments import block, front_matter
 from kb.site.graph_data import DEFAULT_LAYOUT
+from kb.site.graph_preview import preview_svg
 from kb.site.html import esc, link
+from kb.site.page_assets import CYTOSCAPE
 
 SRC = urls.GRAPH
 LAYOUTS = ("timeline", "citations", "topics", "network")  # named graph.layout_<name>
@@ -66,14 +68,17 @@ def controls(ctx: SiteContext) -> str:
         f'<output id="kb-graph-status" aria-live="polite"{words}></output></div>')
 
 
-def render_graph_page(ctx: SiteContext) -> str:
+def render_graph_page(ctx: SiteContext, graph: dict) -> str:
+    """The page; ``graph`` is its data (:func:`kb.site.graph_data.full_graph_data`), of which
+    the page holds the first picture."""
     data_url = ctx.href(SRC, urls.GRAPH_DATA)
     canvas = (f'<div class="kb-graph-frame"><div class="kb-graph-axes" id="kb-graph-axes" '
               'aria-hidden="true"></div>'
               f'<div class="kb-graph kb-graph--full" id="kb-graph" data-kb-graph="full" '
-              f'data-kb-graph-src="{esc(data_url)}" role="img" '
+              f'data-kb-graph-src="{esc(data_url)}" '
+              f'data-kb-cytoscape="{esc(ctx.href(SRC, CYTOSCAPE))}" role="img" '
               f'aria-label="{esc(ctx.t("graph.label"))}"'
-              f' data-failed="{esc(ctx.t("graph.failed"))}"></div></div>'
+              f' data-failed="{esc(ctx.t("graph.failed"))}">{preview_svg(graph)}</div></div>'
               '<div class="kb-graph-legend" id="kb-graph-legend" data-kinds="'
               + esc(json.dumps({k: ctx.t(f"badge.{k}") for k in KINDS}, ensure_ascii=False))
               + '"></div><p class="kb-byline" id="kb-graph-hover" aria-live="polite"></p>')

@@ -35,7 +35,9 @@ from kb.site.languages import (
     stop_other_languages,
     translated_source,
 )
+from kb.site.maths import typesetter
 from kb.site.nav import site_nav
+from kb.site.page_assets import page_assets
 from kb.site.pages import generate_site_files
 from kb.site.settings import catalog_dir, site_settings
 
@@ -106,8 +108,20 @@ def on_page_markdown(markdown: str, page: Page, config: MkDocsConfig, files: Fil
 
 
 def on_page_content(html: str, page: Page, config: MkDocsConfig, files: Files) -> str:
-    """Put the generated HTML blocks back into the rendered page."""
-    return restore(html, _stashed.pop(page.file.src_uri, []))
+    """Put the generated HTML blocks back into the rendered page, and note the scripts and
+    stylesheets it needs (``page.meta["kb_assets"]``, for ``site/overrides/main.html``)."""
+    html = restore(html, _stashed.pop(page.file.src_uri, []))
+    page.meta["kb_assets"] = page_assets(html)
+    return html
+
+
+def on_post_page(output: str, page: Page, config: MkDocsConfig) -> str:
+    """Typeset the page's maths with KaTeX. After the search plugin has read the page, so the
+    search index keeps the LaTeX, not KaTeX's glyphs."""
+    assets = page.meta.get("kb_assets")
+    if assets is None or not assets.styles:
+        return output
+    return typesetter(Path(config.docs_dir)).typeset(output)
 
 
 def on_post_build(config: MkDocsConfig) -> None:

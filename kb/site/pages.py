@@ -37,9 +37,10 @@ def index_files(ctx: SiteContext) -> dict[str, str]:
         urls.GLOSSARY: render_glossary_page(ctx),
         urls.TIMELINE: render_timeline_page(ctx),
         urls.TIMELINE_PLOT: timeline_plot_svg(ctx),
-        urls.GRAPH: render_graph_page(ctx),
-        urls.GRAPH_DATA: json_for_script(full_graph_data(ctx)),  # <, >, & escaped too
     }
+    graph = full_graph_data(ctx)
+    files[urls.GRAPH] = render_graph_page(ctx, graph)
+    files[urls.GRAPH_DATA] = json_for_script(graph)  # <, >, & escaped too
     files.update(results_files(ctx))
     for topic_id in ctx.catalog.topics:
         files[urls.topic_src(topic_id)] = render_topic_page(ctx, topic_id)

@@ -83,6 +83,12 @@ class Visit:
         self.page.goto(self.base + path, wait_until="load")
         self.page.wait_for_load_state("networkidle")
 
+    def start_graph(self) -> None:
+        """The graph page shows its build-time picture until the graph is first used:
+        point at it, and wait for Cytoscape to take over."""
+        self.page.hover("#kb-graph")
+        self.page.wait_for_selector('#kb-graph[data-kb-ready="1"]')
+
     def screenshot(self, name: str, full_page: bool = False) -> Path:
         SCREENSHOTS.mkdir(parents=True, exist_ok=True)
         path = SCREENSHOTS / name

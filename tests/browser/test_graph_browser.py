@@ -65,7 +65,7 @@ def _position(page, node_id: str) -> dict:  # noqa: ANN001
 def test_graph_of_320_entries_switches_layouts_and_filters(big_visit: Visit) -> None:
     big_visit.open("graph/")
     page = big_visit.page
-    page.wait_for_selector('#kb-graph[data-kb-ready="1"]')
+    big_visit.start_graph()
     all_edges = page.evaluate("window.kbGraph.edges().length")
     assert page.evaluate("window.kbGraph.nodes().length") == ENTRIES
     assert _shown(page) == (ENTRIES, all_edges)

@@ -8,6 +8,14 @@
  * include their ancestors) and, with "verified cites only", every edge not read from a
  * reference list. #kb-graph-count says what is shown (data-nodes, data-edges). The choices
  * are kept in the address. All catalog text goes in with textContent.
+ *
+ * Until the visitor first points at, touches or tabs into the graph or its controls, the page
+ * shows the build-time picture of the default layout (svg.kb-graph-preview, see
+ * kb/site/graph_preview.py) with its axes, legend and count, and runs no Cytoscape: starting
+ * it blocks the page for a few hundred ms. Cytoscape itself (data-kb-cytoscape) is fetched
+ * once the page has loaded, so it is not in the way of the first paint. A link that asks for
+ * a layout or a filter starts the graph at once. The live graph opens at the picture's place and scale: both fit the nodes' centres,
+ * widened by data.fit.margin, into the box less data.fit.padding px (fitViewport).
  */
 (function () {
   "use strict";
@@ -28,8 +36,29 @@
     }
   }
 
-  // The axes of one layout, as positioned text in the overlay; redrawn on pan and zoom.
-  function Axes(element, cy, layouts) {
+  // The zoom and pan that fit the box (x1, y1, x2, y2, graph units) into a width × height
+  // view less `padding` px on each side, centred, no larger than maxZoom.
+  function fitViewport(box, width, height, padding, maxZoom) {
+    var zoom = Math.min((width - 2 * padding) / (box[2] - box[0]),
+                        (height - 2 * padding) / (box[3] - box[1]), maxZoom);
+    return { zoom: zoom, pan: { x: width / 2 - zoom * (box[0] + box[2]) / 2,
+                                y: height / 2 - zoom * (box[1] + box[3]) / 2 } };
+  }
+
+  // The nodes' centres ([[x, y], …]) widened by margin on every side.
+  function centresBox(points, margin) {
+    var box = [Infinity, Infinity, -Infinity, -Infinity];
+    points.forEach(function (p) {
+      box = [Math.min(box[0], p[0]), Math.min(box[1], p[1]),
+             Math.max(box[2], p[0]), Math.max(box[3], p[1])];
+    });
+    if (!points.length) box = [0, 0, 0, 0];
+    return [box[0] - margin, box[1] - margin, box[2] + margin, box[3] + margin];
+  }
+
+  // The axes of one layout, as positioned text in the overlay, for the view that view()
+  // returns ({pan, zoom}); redraw() after the view changed.
+  function Axes(element, view, layouts) {
     var current = null, pending = false;
 
     function add(className, text, left, top) {
@@ -47,7 +76,7 @@
       element.textContent = "";
       var axes = current && layouts[current];
       if (!axes) return;
-      var pan = cy.pan(), zoom = cy.zoom();
+      var shown = view(), pan = shown.pan, zoom = shown.zoom;
       // Band and tick labels keep their size; one too close to the last drawn is left out.
       var lastLabel = -Infinity;
       (axes.bands || []).forEach(function (band, i) {
@@ -83,15 +112,26 @@
     }
 
     this.use = function (name) { current = name; draw(); };
-    cy.on("viewport resize", function () {
+    this.view = function (next) { view = next; };
+    this.redraw = function () {
       if (!pending) { pending = true; window.requestAnimationFrame(draw); }
-    });
+    };
   }
 
-  function start(container, data, lib) {
+  function count(element, nodes, edges) {
+    if (!element) return;
+    element.dataset.nodes = nodes;
+    element.dataset.edges = edges;
+    // the words come from the page, in its language (data-entry-one="{n} entry" …)
+    element.textContent = words(element, "count", null)
+      .replace("{entries}", words(element, nodes === 1 ? "entryOne" : "entryMany", nodes))
+      .replace("{links}", words(element, edges === 1 ? "linkOne" : "linkMany", edges));
+  }
+
+  function start(container, data, lib, axes) {
     var layout = byId("kb-graph-layout"), kind = byId("kb-graph-kind");
     var topic = byId("kb-graph-topic"), verified = byId("kb-graph-verified");
-    var colour = byId("kb-graph-colour"), count = byId("kb-graph-count");
+    var colour = byId("kb-graph-colour"), counter = byId("kb-graph-count");
     var hover = byId("kb-graph-hover");
     var params = new URLSearchParams(window.location.search);
     choose(layout, params.get("layout"));
@@ -101,13 +141,20 @@
     var range = lib.yearRange(data.nodes);
     var cy = lib.draw(container, data, { layout: { name: "preset", fit: false }, zoom: true,
                                          colour: colour ? colour.value : "kind" });
-    var axes = new Axes(byId("kb-graph-axes"), cy, data.layouts || {});
+    axes.view(function () { return { pan: cy.pan(), zoom: cy.zoom() }; });
+    cy.on("viewport resize", axes.redraw);
+    // The picture gives way once the graph has drawn itself over it.
+    var preview = container.querySelector(".kb-graph-preview");
+    if (preview) cy.one("render", function () { preview.remove(); });
 
     function shown() { return cy.elements().not(".kb-hidden"); }
 
     function fitShown() {
       var nodes = shown().nodes();
-      cy.fit(nodes.length ? nodes : undefined, 30);
+      if (!nodes.length) nodes = cy.nodes();
+      var points = nodes.map(function (n) { var p = n.position(); return [p.x, p.y]; });
+      cy.viewport(fitViewport(centresBox(points, data.fit.margin), cy.width(), cy.height(),
+                              data.fit.padding, cy.maxZoom()));
     }
 
     function applyLayout() {
@@ -139,15 +186,7 @@
         });
       });
       var visible = shown();
-      if (count) {
-        var nodes = visible.nodes().length, edges = visible.edges().length;
-        count.dataset.nodes = nodes;
-        count.dataset.edges = edges;
-        // the words come from the page, in its language (data-entry-one="{n} entry" …)
-        count.textContent = words(count, "count", null)
-          .replace("{entries}", words(count, nodes === 1 ? "entryOne" : "entryMany", nodes))
-          .replace("{links}", words(count, edges === 1 ? "linkOne" : "linkMany", edges));
-      }
+      count(counter, visible.nodes().length, visible.edges().length);
     }
 
     function remember() {
@@ -223,23 +262,84 @@
     });
   }
 
+  // Cytoscape.js, loaded once: a promise of it.
+  var cytoscapeLoaded = null;
+  function loadCytoscape(src) {
+    if (!cytoscapeLoaded) cytoscapeLoaded = new Promise(function (resolve, reject) {
+      if (typeof cytoscape !== "undefined") { resolve(); return; }
+      var script = document.createElement("script");
+      script.src = src;
+      script.onload = function () { resolve(); };
+      script.onerror = function () { reject(new Error("could not load " + src)); };
+      document.head.appendChild(script);
+    });
+    return cytoscapeLoaded;
+  }
+
+  function fail(container, error) {
+    container.textContent = (container.dataset.failed || "The graph could not be loaded:") +
+      " " + error.message;
+  }
+
+  // The picture, its axes, the legend and the count, until the first sign of use; then start.
+  function prepare(container, data, lib) {
+    var preview = container.querySelector(".kb-graph-preview");
+    var box = centresBox(data.nodes.map(function (n) { return [n.x, n.y]; }), data.fit.margin);
+    var axes = new Axes(byId("kb-graph-axes"), function () {
+      return fitViewport(box, container.clientWidth, container.clientHeight, data.fit.padding,
+                         Infinity);
+    }, data.layouts || {});
+    var params = new URLSearchParams(window.location.search);
+    var asked = ["layout", "kind", "topic", "verified"].some(function (key) {
+      return params.has(key);
+    });
+    var begin = function () {
+      loadCytoscape(container.dataset.kbCytoscape)
+        .then(function () { start(container, data, lib, axes); })
+        .catch(function (error) { fail(container, error); });
+    };
+    if (!preview || asked) { begin(); return; }
+
+    axes.use(data.default_layout);
+    var resized = new ResizeObserver(axes.redraw);
+    resized.observe(container);
+    lib.legend(byId("kb-graph-legend"), "kind", lib.yearRange(data.nodes));
+    count(byId("kb-graph-count"), data.nodes.length, data.edges.length);
+    var places = [container, document.querySelector(".kb-graph-controls")];
+    var signs = ["pointerover", "pointerdown", "touchstart", "wheel", "focusin", "input"];
+    var go = function () {
+      places.forEach(function (place) {
+        if (place) signs.forEach(function (sign) { place.removeEventListener(sign, go); });
+      });
+      resized.disconnect();
+      begin();
+    };
+    places.forEach(function (place) {
+      if (place) signs.forEach(function (sign) {
+        place.addEventListener(sign, go, { passive: true });
+      });
+    });
+    var fetchLater = function () {
+      (window.requestIdleCallback || window.setTimeout)(function () {
+        loadCytoscape(container.dataset.kbCytoscape).catch(function () {});
+      });
+    };
+    if (document.readyState === "complete") fetchLater();
+    else window.addEventListener("load", fetchLater);
+  }
+
   function setup() {
     var container = document.querySelector('[data-kb-graph="full"]');
     var lib = window.kbGraphLib;
-    if (!container || container.dataset.kbStarted || typeof cytoscape === "undefined" || !lib) {
-      return;
-    }
+    if (!container || container.dataset.kbStarted || !lib) return;
     container.dataset.kbStarted = "1";
     fetch(container.dataset.kbGraphSrc)
       .then(function (response) {
         if (!response.ok) throw new Error("graph data: HTTP " + response.status);
         return response.json();
       })
-      .then(function (data) { start(container, data, lib); })
-      .catch(function (error) {
-        container.textContent = (container.dataset.failed || "The graph could not be loaded:") +
-          " " + error.message;
-      });
+      .then(function (data) { prepare(container, data, lib); })
+      .catch(function (error) { fail(container, error); });
   }
 
   if (typeof document$ !== "undefined") {

@@ -1,0 +1,48 @@
+"""Which scripts and stylesheets a page needs, read off its HTML: each page loads only its own.
+
+Every page used to load KaTeX (270 kB) and Cytoscape.js (430 kB) whether it showed maths or
+a graph or not, and the scripts held up the first paint of short pages such as the graph page
+(issue #18). Now an entry page's small graph loads Cytoscape (the graph page fetches it
+after the page has loaded), a page with a BibTeX block loads the copy button's script, the
+timeline its filters; maths is typeset at build time
+(:mod:`kb.site.maths`), so a page with maths loads only KaTeX's stylesheet and preloads its two
+main fonts. The theme override (``site/overrides/main.html``) writes the tags; scripts are
+``defer``-red, so none of them blocks the first paint.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from kb.site import maths
+
+CYTOSCAPE = "assets/vendor/cytoscape/cytoscape.min.js"
+# (a marker in the page's HTML, the script it needs), in the order the scripts must run. The
+# graph page loads Cytoscape itself, once the page has loaded (see kb/site/graph_preview.py).
+SCRIPTS = (
+    ('data-kb-graph="neighbourhood"', CYTOSCAPE),
+    ("data-kb-graph=", "assets/javascripts/graph.js"),
+    ('data-kb-graph="full"', "assets/javascripts/graph-page.js"),
+    ('id="kb-filter-kind"', "assets/javascripts/timeline.js"),
+    ("data-kb-copy=", "assets/javascripts/copy.js"),
+)
+
+
+@dataclass(frozen=True)
+class PageAssets:
+    """Paths below the site's root, for the template's ``url`` filter."""
+
+    scripts: list[str] = field(default_factory=list)
+    styles: list[str] = field(default_factory=list)
+    fonts: list[str] = field(default_factory=list)
+
+
+def page_assets(page_html: str) -> PageAssets:
+    """The assets a page with this HTML (its content, before maths is typeset) needs."""
+    scripts: list[str] = []
+    for marker, script in SCRIPTS:
+        if marker in page_html and script not in scripts:
+            scripts.append(script)
+    if maths.has_maths(page_html):
+        return PageAssets(scripts, [maths.STYLESHEET], list(maths.PRELOADED_FONTS))
+    return PageAssets(scripts)
