@@ -1,13 +1,17 @@
 """Which scripts and stylesheets a page needs, read off its HTML: each page loads only its own.
 
-Every page used to load KaTeX (270 kB) and Cytoscape.js (430 kB) whether it showed maths or
-a graph or not, and the scripts held up the first paint of short pages such as the graph page
-(issue #18). Now an entry page's small graph loads Cytoscape (the graph page fetches it
-after the page has loaded), a page with a BibTeX block loads the copy button's script, the
-timeline its filters; maths is typeset at build time
-(:mod:`kb.site.maths`), so a page with maths loads only KaTeX's stylesheet and preloads its two
-main fonts. The theme override (``site/overrides/main.html``) writes the tags; scripts are
-``defer``-red, so none of them blocks the first paint.
+Every page used to load KaTeX (270 kB) and Cytoscape.js (430 kB) whether it showed maths or a
+graph or not, and the scripts held up the first paint of short pages such as the graph page
+(issue #18). Now:
+
+- an entry page's small graph loads Cytoscape (the graph page fetches it itself, after the
+  page has loaded);
+- a page with a BibTeX block loads the copy button's script, the timeline its filters;
+- maths is typeset at build time (:mod:`kb.site.maths`), so a page with maths loads only
+  KaTeX's stylesheet, and preloads its two main fonts.
+
+The theme override (``site/overrides/main.html``) writes the tags. Scripts are deferred, so
+none of them holds up the first paint.
 """
 
 from __future__ import annotations
