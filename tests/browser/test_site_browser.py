@@ -161,6 +161,21 @@ def test_graph_page_shows_its_picture_then_the_live_graph_in_the_same_place(visi
     visit.assert_clean()
 
 
+def test_the_graph_says_so_when_cytoscape_cannot_load(visit) -> None:
+    visit.page.route("**/cytoscape.min.js", lambda route: route.abort())
+    visit.open("graph/")
+    page = visit.page
+    page.wait_for_selector("#kb-graph-count[data-nodes]")
+    page.hover("#kb-graph")
+    message = page.locator("#kb-graph")
+    expect_text = "The graph could not be loaded: could not load"
+    page.wait_for_function("document.getElementById('kb-graph').textContent"
+                           f".startsWith({expect_text!r})")
+    assert "cytoscape.min.js" in message.inner_text()
+    assert page.locator("#kb-graph svg, #kb-graph canvas").count() == 0
+    assert visit.page_errors == []
+
+
 def test_a_link_that_asks_for_a_layout_starts_the_graph_at_once(visit) -> None:
     visit.open("graph/?layout=topics&kind=paper")
     page = visit.page

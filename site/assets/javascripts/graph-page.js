@@ -14,8 +14,9 @@
  * kb/site/graph_preview.py) with its axes, legend and count, and runs no Cytoscape: starting
  * it blocks the page for a few hundred ms. Cytoscape itself (data-kb-cytoscape) is fetched
  * once the page has loaded, so it is not in the way of the first paint. A link that asks for
- * a layout or a filter starts the graph at once. The live graph opens at the picture's place and scale: both fit the nodes' centres,
- * widened by data.fit.margin, into the box less data.fit.padding px (fitViewport).
+ * a layout or a filter starts the graph at once. The live graph opens at the picture's place
+ * and scale: both fit the nodes' centres, widened by data.fit.margin, into the box less
+ * data.fit.padding px on each side (fitViewport).
  */
 (function () {
   "use strict";
