@@ -273,3 +273,6 @@ def test_the_plot_has_one_label_per_series_and_no_maths() -> None:
     assert svg.startswith("<svg") and 'width="100%"' in svg
     texts = re.findall(r"<text[^>]*>([^<]*)</text>", svg)
     assert "A · $x$" in texts and "B &lt;b&gt;" in texts and "FID (lower is better)" in texts
+    # log-axis ticks as plain numbers, not mathtext (10^2): the build does not parse maths
+    assert {"1", "10", "100"} <= set(texts)
+    assert "mathdefault" not in svg and not any("^" in text for text in texts)
