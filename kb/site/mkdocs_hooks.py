@@ -119,7 +119,7 @@ def on_post_page(output: str, page: Page, config: MkDocsConfig) -> str:
     """Typeset the page's maths with KaTeX. After the search plugin has read the page, so the
     search index keeps the LaTeX, not KaTeX's glyphs."""
     assets = page.meta.get("kb_assets")
-    if assets is None or not assets.styles:
+    if assets is None or not assets.maths:
         return output
     return typesetter(Path(config.docs_dir)).typeset(output)
 

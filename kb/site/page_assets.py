@@ -34,11 +34,13 @@ SCRIPTS = (
 
 @dataclass(frozen=True)
 class PageAssets:
-    """Paths below the site's root, for the template's ``url`` filter."""
+    """Paths below the site's root, for the template's ``url`` filter; ``maths``: whether
+    the page has maths for :mod:`kb.site.maths` to typeset."""
 
     scripts: list[str] = field(default_factory=list)
     styles: list[str] = field(default_factory=list)
     fonts: list[str] = field(default_factory=list)
+    maths: bool = False
 
 
 def page_assets(page_html: str) -> PageAssets:
@@ -48,5 +50,5 @@ def page_assets(page_html: str) -> PageAssets:
         if marker in page_html and script not in scripts:
             scripts.append(script)
     if maths.has_maths(page_html):
-        return PageAssets(scripts, [maths.STYLESHEET], list(maths.PRELOADED_FONTS))
+        return PageAssets(scripts, [maths.STYLESHEET], list(maths.PRELOADED_FONTS), maths=True)
     return PageAssets(scripts)
