@@ -17,6 +17,7 @@ from kb.site.graph_data import neighbourhood_data
 from kb.site.html import esc, external_link, json_for_script, link
 from kb.site.i18n import ENGLISH_TEXT, lang_attr
 from kb.site.markdown_text import render_markdown
+from kb.site.page_assets import CYTOSCAPE
 from kb.site.results_pages import entry_results_section
 from kb.site.similar_content import similar_section
 from kb.site.timeline_page import year_anchor
@@ -189,7 +190,9 @@ def neighbourhood_section(ctx: SiteContext, src: str, entry: Entry) -> str:
         return ""
     return section_heading(ctx, "entry.neighbourhood", searchable=False) + block(
         '<div class="kb-graph kb-graph--small" data-kb-graph="neighbourhood" '
-        'data-kb-graph-data="kb-neighbourhood-data" role="img" '
+        'data-kb-graph-data="kb-neighbourhood-data" '
+        f'data-kb-cytoscape="{esc(ctx.href(src, CYTOSCAPE))}" '
+        f'data-failed="{esc(ctx.t("graph.failed"))}" role="img" '
         f'aria-label="{esc(ctx.t("entry.neighbourhood_label"))}"></div>'
         f'<script type="application/json" id="kb-neighbourhood-data">'
         f"{json_for_script(data)}</script>")

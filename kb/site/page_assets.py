@@ -4,8 +4,8 @@ Every page used to load KaTeX (270 kB) and Cytoscape.js (430 kB) whether it show
 graph or not, and the scripts held up the first paint of short pages such as the graph page
 (issue #18). Now:
 
-- an entry page's small graph loads Cytoscape (the graph page fetches it itself, after the
-  page has loaded);
+- no page lists Cytoscape: ``graph.js`` fetches it when a graph is about to be drawn (an
+  entry's small graph as it nears the window, the graph page's on first use);
 - a page with a BibTeX block loads the copy button's script, the timeline its filters;
 - maths is typeset at build time (:mod:`kb.site.maths`), so a page with maths loads only
   KaTeX's stylesheet, and preloads its two main fonts.
@@ -20,11 +20,11 @@ from dataclasses import dataclass, field
 
 from kb.site import maths
 
+# Cytoscape.js: graph.js fetches it when a graph is about to be drawn, from the graph's
+# data-kb-cytoscape, so no page lists it.
 CYTOSCAPE = "assets/vendor/cytoscape/cytoscape.min.js"
-# (a marker in the page's HTML, the script it needs), in the order the scripts must run. The
-# graph page loads Cytoscape itself, once the page has loaded (see kb/site/graph_preview.py).
+# (a marker in the page's HTML, the script it needs), in the order the scripts must run.
 SCRIPTS = (
-    ('data-kb-graph="neighbourhood"', CYTOSCAPE),
     ("data-kb-graph=", "assets/javascripts/graph.js"),
     ('data-kb-graph="full"', "assets/javascripts/graph-page.js"),
     ('id="kb-filter-kind"', "assets/javascripts/timeline.js"),

@@ -222,9 +222,17 @@ def test_timeline_shows_every_year_and_filters(visit) -> None:
 
 def test_entry_page_draws_its_neighbourhood_and_copies_its_bibtex(visit) -> None:
     visit.page.context.grant_permissions(["clipboard-read", "clipboard-write"])
+    fetched = []
+    visit.page.on("request", lambda request: fetched.append(request.url))
+    visit.page.set_viewport_size({"width": 1280, "height": 300})  # the graph below the fold
     visit.open("entries/song-2020-denoising/")
     page = visit.page
+    # Cytoscape is fetched only once the graph comes within a screen of the window.
+    assert not any(url.endswith("/cytoscape.min.js") for url in fetched)
+    assert page.evaluate("typeof window.cytoscape") == "undefined"
+    page.locator('[data-kb-graph="neighbourhood"]').scroll_into_view_if_needed()
     page.wait_for_selector('[data-kb-graph="neighbourhood"][data-kb-ready="1"]')
+    assert any(url.endswith("/cytoscape.min.js") for url in fetched)
     # itself, the paper it cites, the two that cite it, and the method it introduces
     assert page.evaluate("window.kbGraph.nodes().length") == 5
     page.click("button.kb-copy")

@@ -263,25 +263,6 @@
     });
   }
 
-  // Cytoscape.js, loaded once: a promise of it.
-  var cytoscapeLoaded = null;
-  function loadCytoscape(src) {
-    if (!cytoscapeLoaded) cytoscapeLoaded = new Promise(function (resolve, reject) {
-      if (typeof cytoscape !== "undefined") { resolve(); return; }
-      var script = document.createElement("script");
-      script.src = src;
-      script.onload = function () { resolve(); };
-      script.onerror = function () { reject(new Error("could not load " + src)); };
-      document.head.appendChild(script);
-    });
-    return cytoscapeLoaded;
-  }
-
-  function fail(container, error) {
-    container.textContent = (container.dataset.failed || "The graph could not be loaded:") +
-      " " + error.message;
-  }
-
   // The picture, its axes, the legend and the count, until the first sign of use; then start.
   function prepare(container, data, lib) {
     var preview = container.querySelector(".kb-graph-preview");
@@ -295,9 +276,9 @@
       return params.has(key);
     });
     var begin = function () {
-      loadCytoscape(container.dataset.kbCytoscape)
+      lib.load(container.dataset.kbCytoscape)
         .then(function () { start(container, data, lib, axes); })
-        .catch(function (error) { fail(container, error); });
+        .catch(function (error) { lib.fail(container, error); });
     };
     if (!preview || asked) { begin(); return; }
 
@@ -322,7 +303,7 @@
     });
     var fetchLater = function () {
       (window.requestIdleCallback || window.setTimeout)(function () {
-        loadCytoscape(container.dataset.kbCytoscape).catch(function () {});
+        lib.load(container.dataset.kbCytoscape).catch(function () {});
       });
     };
     if (document.readyState === "complete") fetchLater();
@@ -340,7 +321,7 @@
         return response.json();
       })
       .then(function (data) { prepare(container, data, lib); })
-      .catch(function (error) { fail(container, error); });
+      .catch(function (error) { lib.fail(container, error); });
   }
 
   if (typeof document$ !== "undefined") {

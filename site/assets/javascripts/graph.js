@@ -3,6 +3,11 @@
  *
  *   <div data-kb-graph="neighbourhood" data-kb-graph-data="ID">   an entry's 1-hop graph, its
  *                                                                 JSON in <script id="ID">
+ *
+ * Cytoscape.js itself (the container's data-kb-cytoscape) is fetched only when a graph is
+ * about to be drawn: an entry's graph once it comes within a screen of the window (most sit
+ * below the fold), the graph page's on first use (graph-page.js). Neither holds up the
+ * page's first paint.
  * Nodes: {id, label, title, kind, year, url[, x, y][, self][, cited_by]}; edges: {source,
  * target, type[, verified]}. A node's size and label size grow with cited_by, and a label is
  * drawn only when the zoom makes it at least MIN_LABEL_PX tall: the most cited show first.
@@ -192,6 +197,37 @@
     });
   }
 
+  // Cytoscape.js, fetched once: a promise of it.
+  var cytoscapeLoaded = null;
+  function loadCytoscape(src) {
+    if (!cytoscapeLoaded) cytoscapeLoaded = new Promise(function (resolve, reject) {
+      if (typeof cytoscape !== "undefined") { resolve(); return; }
+      var script = document.createElement("script");
+      script.src = src;
+      script.onload = function () { resolve(); };
+      script.onerror = function () { reject(new Error("could not load " + src)); };
+      document.head.appendChild(script);
+    });
+    return cytoscapeLoaded;
+  }
+
+  // A graph that cannot be drawn says so, in the page's words (data-failed), in its place.
+  function fail(container, error) {
+    container.textContent = (container.dataset.failed || "The graph could not be loaded:") +
+      " " + error.message;
+  }
+
+  // callback() once element is within a screen's height of the window.
+  function whenNear(element, callback) {
+    if (!("IntersectionObserver" in window)) { callback(); return; }
+    var observer = new IntersectionObserver(function (entries) {
+      if (!entries.some(function (entry) { return entry.isIntersecting; })) return;
+      observer.disconnect();
+      callback();
+    }, { rootMargin: "100% 0px" });
+    observer.observe(element);
+  }
+
   function setupNeighbourhood(container) {
     var script = document.getElementById(container.dataset.kbGraphData);
     if (!script) return;
@@ -208,17 +244,20 @@
   }
 
   function setup() {
-    if (typeof cytoscape === "undefined") return;
     document.querySelectorAll('[data-kb-graph="neighbourhood"]').forEach(function (container) {
       if (container.dataset.kbStarted) return;
       container.dataset.kbStarted = "1";
-      setupNeighbourhood(container);
+      whenNear(container, function () {
+        loadCytoscape(container.dataset.kbCytoscape)
+          .then(function () { setupNeighbourhood(container); })
+          .catch(function (error) { fail(container, error); });
+      });
     });
   }
 
   window.kbGraphLib = {
     draw: draw, legend: legend, colourNodes: colourNodes, yearRange: yearRange,
-    findNodes: findNodes,
+    findNodes: findNodes, load: loadCytoscape, fail: fail,
   };
 
   if (typeof document$ !== "undefined") {
