@@ -8,6 +8,7 @@
  * about to be drawn: an entry's graph once it comes within a screen of the window (most sit
  * below the fold), the graph page's on first use (graph-page.js). Neither holds up the
  * page's first paint.
+ *
  * Nodes: {id, label, title, kind, year, url[, x, y][, self][, cited_by]}; edges: {source,
  * target, type[, verified]}. A node's size and label size grow with cited_by, and a label is
  * drawn only when the zoom makes it at least MIN_LABEL_PX tall: the most cited show first.
