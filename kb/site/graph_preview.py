@@ -12,8 +12,9 @@ The picture and the live graph agree because both map the nodes' centres, widene
 centred, at the largest scale that fits: the SVG by its ``viewBox`` (``preserveAspectRatio``
 meet) in a box inset by the padding, ``graph-page.js`` by the same arithmetic,
 with both numbers read from ``graph.json``. The colours and sizes are ``graph.js``'s
-(``tests/test_graph_preview.py`` keeps the two in step). At the scale that fits the whole
-catalog no label is drawn (a label needs 8 px), so the picture has none.
+(``tests/test_graph_preview.py`` keeps the two in step). The picture has no labels: at the
+scale that fits the shipped catalog's graph (about 0.2) no label reaches the 8 px Cytoscape
+needs to draw one; a much smaller catalog gains its labels when the live graph starts.
 """
 
 from __future__ import annotations
