@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import json
 
-from kb.graph import VERIFIABLE_EDGES
 from kb.models import KINDS
 from kb.site import urls
 from kb.site.context import SiteContext
@@ -84,10 +83,9 @@ def render_graph_page(ctx: SiteContext, graph: dict) -> str:
               + '"></div><p class="kb-byline" id="kb-graph-hover" aria-live="polite"></p>')
     catalog = link(ctx.href(SRC, urls.CATALOG_INDEX), ctx.t("graph.noscript_catalog"))
     fallback = f'<noscript><p>{ctx.t("graph.noscript", catalog_link=catalog)}</p></noscript>'
-    verified = sum(1 for s, t, kind in ctx.edges
-                   if kind in VERIFIABLE_EDGES and ctx.graph.is_verified(s, t, kind))
+    verified = sum(1 for edge in graph["edges"] if edge["verified"])  # graph_data.edge_data
     title = ctx.t("graph.title")
-    intro = ctx.t("graph.intro", entries=len(ctx.catalog), links=len(ctx.edges),
+    intro = ctx.t("graph.intro", entries=len(graph["nodes"]), links=len(graph["edges"]),
                   verified=verified)
     return (front_matter(title, hide=["navigation", "toc"]) + f"# {title}\n\n{intro}\n"
             + block(controls(ctx)) + block(canvas) + block(fallback))
